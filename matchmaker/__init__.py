@@ -1,0 +1,4 @@
+"""matchmaker: compatibility engine between Imers and UMKM suppliers."""
+
+__version__ = "0.1.0"
+
