@@ -248,7 +248,7 @@ class Store:
                 chunk_extra = extras[start : start + _CHUNK]
                 ids = [r[key] for r in chunk]
                 existing = {
-                    row[0]: (dict(zip(columns, row, strict=True)), row[-1])
+                    row[0]: (dict(zip(columns, row[:-1], strict=True)), row[-1])
                     for row in session.execute(
                         select(*data_cols, table.extra).where(key_col.in_(ids))
                     ).all()
@@ -738,6 +738,9 @@ def _finish_profile_frame(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = frame[col].fillna(False).astype(bool)
     if "products" in frame.columns:
         frame["products"] = frame["products"].fillna("").astype(str)
+    for col in ("city", "umkm_class", "merged_into"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
 
 
