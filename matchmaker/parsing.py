@@ -842,10 +842,10 @@ def _parse_decimal(value: object, field: str, *, money: bool) -> Decimal | None:
     original = value
     text = unicodedata.normalize("NFKC", value).casefold().strip()
     if money:
-        text = _CURRENCY_PREFIX_RE.sub("", text)
+        sign = text[:1] if text[:1] in {"-", "+", "−"} else ""  # "-Rp 5"
+        text = _CURRENCY_PREFIX_RE.sub("", text[len(sign) :].lstrip())
         text = _CURRENCY_SUFFIX_RE.sub("", text)
-        text = re.sub(r"[.,]\s*-+$", "", text).strip()  # "Rp 15.000,-"
-        text = _CURRENCY_PREFIX_RE.sub("", text)  # "-Rp 5" / "+ Rp 5"
+        text = sign + re.sub(r"[.,]\s*-+$", "", text).strip()  # "Rp 15.000,-"
     if _SCIENTIFIC_RE.fullmatch(text):
         return Decimal(text)
     match = _NUMBER_RE.fullmatch(text)
