@@ -65,7 +65,9 @@ def _sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
     """An initialised, empty store; every test using it runs on SQLite and PostgreSQL."""
     if request.param == "sqlite":
         yield from _sqlite_store(tmp_path_factory)

@@ -212,7 +212,9 @@ class Store:
             self.upsert_contacts("supplier", contacts)
         return result
 
-    def upsert_imers(self, frame: pd.DataFrame, contacts: pd.DataFrame | None = None) -> UpsertResult:
+    def upsert_imers(
+        self, frame: pd.DataFrame, contacts: pd.DataFrame | None = None
+    ) -> UpsertResult:
         """Insert new Imers and update changed ones, by ``imer_id``."""
         result = self._upsert(ImerRow, "imer_id", IMER_COLUMNS, frame)
         if contacts is not None:
@@ -232,7 +234,10 @@ class Store:
         if frame[key].duplicated().any():
             dupes = sorted(frame.loc[frame[key].duplicated(), key].astype(str).unique())[:5]
             raise ValidationError(f"duplicate {key} in one upsert: {dupes}")
-        records = [_record(r, columns) for r in frame[list(columns)].to_dict("records")]
+        records = [
+            _record({str(k): v for k, v in r.items()}, columns)
+            for r in frame[list(columns)].to_dict("records")
+        ]
         extras: list[dict[str, Any]] = (
             [dict(e) if isinstance(e, dict) else {} for e in frame["extra"]]
             if "extra" in frame.columns
@@ -258,7 +263,9 @@ class Store:
                 for rec, extra in zip(chunk, chunk_extra, strict=True):
                     old = existing.get(rec[key])
                     if old is None:
-                        to_insert.append({**rec, "extra": extra, "created_at": now, "updated_at": now})
+                        to_insert.append(
+                            {**rec, "extra": extra, "created_at": now, "updated_at": now}
+                        )
                     elif _same(old[0], rec) and (old[1] or {}) == extra:
                         unchanged += 1
                     else:
@@ -275,8 +282,12 @@ class Store:
         """Store phone/email of ``kind`` profiles (frame: ``profile_id``, ``phone``, ``email``)."""
         _check_kind(kind)
         rows = [
-            {"kind": kind, "profile_id": str(r["profile_id"]), "phone": _clean(r.get("phone")),
-             "email": _clean(r.get("email"))}
+            {
+                "kind": kind,
+                "profile_id": str(r["profile_id"]),
+                "phone": _clean(r.get("phone")),
+                "email": _clean(r.get("email")),
+            }
             for r in contacts.to_dict("records")
         ]
         rows = [r for r in rows if r["phone"] is not None or r["email"] is not None]
@@ -316,7 +327,9 @@ class Store:
         """Supplier profiles as a canonical frame (``SUPPLIER_COLUMNS``), sorted by id."""
         return self._profiles(SupplierRow, "supplier_id", SUPPLIER_COLUMNS, ids, include_merged)
 
-    def imers(self, ids: Sequence[str] | None = None, *, include_merged: bool = False) -> pd.DataFrame:
+    def imers(
+        self, ids: Sequence[str] | None = None, *, include_merged: bool = False
+    ) -> pd.DataFrame:
         """Imer profiles as a canonical frame (``IMER_COLUMNS``), sorted by id."""
         return self._profiles(ImerRow, "imer_id", IMER_COLUMNS, ids, include_merged)
 
@@ -404,7 +417,9 @@ class Store:
 
         def _do(s: Session) -> None:
             ids = [profile_id] + ([survivor_id] if survivor_id else [])
-            found = set(s.execute(select(getattr(table, key)).where(getattr(table, key).in_(ids))).scalars())
+            found = set(
+                s.execute(select(getattr(table, key)).where(getattr(table, key).in_(ids))).scalars()
+            )
             for pid in ids:
                 if pid not in found:
                     raise NotFoundError(f"{kind} {pid!r} is not in the registry")
@@ -527,8 +542,19 @@ class Store:
         imer_alias = self.merged_map("imer")
         t = PartnershipEventRow
         stmt = select(
-            t.event_id, t.supplier_id, t.imer_id, t.status, t.at, t.actor, t.reason,
-            t.started_at, t.ended_at, t.monthly_units, t.rating, t.source, t.seq,
+            t.event_id,
+            t.supplier_id,
+            t.imer_id,
+            t.status,
+            t.at,
+            t.actor,
+            t.reason,
+            t.started_at,
+            t.ended_at,
+            t.monthly_units,
+            t.rating,
+            t.source,
+            t.seq,
             t.supplier_rating,
         )
         if supplier_id is not None:
@@ -599,14 +625,16 @@ class Store:
             return {
                 "suppliers": int(
                     conn.execute(
-                        select(func.count()).select_from(SupplierRow).where(
-                            SupplierRow.merged_into.is_(None)
-                        )
+                        select(func.count())
+                        .select_from(SupplierRow)
+                        .where(SupplierRow.merged_into.is_(None))
                     ).scalar_one()
                 ),
                 "imers": int(
                     conn.execute(
-                        select(func.count()).select_from(ImerRow).where(ImerRow.merged_into.is_(None))
+                        select(func.count())
+                        .select_from(ImerRow)
+                        .where(ImerRow.merged_into.is_(None))
                     ).scalar_one()
                 ),
                 "events": int(
@@ -725,8 +753,12 @@ def _finish_profile_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if col in _LIST_COLUMNS:
             frame[col] = [list(v) if isinstance(v, list) else [] for v in frame[col]]
     float_cols = [
-        "annual_revenue_idr", "monthly_capacity_units", "unit_price_idr", "monthly_revenue_idr",
-        "monthly_ad_budget_idr", "monthly_orders",
+        "annual_revenue_idr",
+        "monthly_capacity_units",
+        "unit_price_idr",
+        "monthly_revenue_idr",
+        "monthly_ad_budget_idr",
+        "monthly_orders",
     ]
     for col in float_cols:
         if col in frame.columns:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +27,7 @@ __all__ = ["Base", "ContactRow", "ImerRow", "PartnershipEventRow", "SupplierRow"
 class Base(DeclarativeBase):
     """Declarative base shared by every matchmaker table."""
 
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
 
 
 class SupplierRow(Base):

@@ -26,8 +26,9 @@ def test_init_is_idempotent(store: Store) -> None:
 
 
 def test_upsert_round_trip_and_idempotence(store: Store) -> None:
-    frame = suppliers_frame(supplier("S1"), supplier("S2", annual_revenue_idr=float("nan"),
-                                                     umkm_class=None, city=None))
+    frame = suppliers_frame(
+        supplier("S1"), supplier("S2", annual_revenue_idr=float("nan"), umkm_class=None, city=None)
+    )
     first = store.upsert_suppliers(frame)
     assert (first.inserted, first.updated, first.unchanged) == (2, 0, 0)
     again = store.upsert_suppliers(frame)
@@ -71,12 +72,26 @@ def test_events_are_appended_and_state_is_derived(store: Store) -> None:
     store.append_event(NewEvent("S1", "I1", "proposed", actor="I1", at=t0))
     store.append_event(NewEvent("S1", "I1", "accepted", actor="S1", at=t0 + dt.timedelta(days=1)))
     store.append_event(
-        NewEvent("S1", "I1", "active", actor="staff", at=t0 + dt.timedelta(days=2),
-                 started_at=dt.date(2025, 1, 3))
+        NewEvent(
+            "S1",
+            "I1",
+            "active",
+            actor="staff",
+            at=t0 + dt.timedelta(days=2),
+            started_at=dt.date(2025, 1, 3),
+        )
     )
     store.append_event(
-        NewEvent("S1", "I1", "ended", actor="staff", at=t0 + dt.timedelta(days=90),
-                 ended_at=dt.date(2025, 4, 1), monthly_units=120, rating=4)
+        NewEvent(
+            "S1",
+            "I1",
+            "ended",
+            actor="staff",
+            at=t0 + dt.timedelta(days=90),
+            ended_at=dt.date(2025, 4, 1),
+            monthly_units=120,
+            rating=4,
+        )
     )
     events = store.events()
     assert events["status"].tolist() == ["proposed", "accepted", "active", "ended"]
@@ -84,11 +99,16 @@ def test_events_are_appended_and_state_is_derived(store: Store) -> None:
     state = store.pair_state("S1", "I1")
     assert state is not None
     assert (state.status, state.seq, state.started_at, state.ended_at) == (
-        "ended", 4, dt.date(2025, 1, 3), dt.date(2025, 4, 1))
+        "ended",
+        4,
+        dt.date(2025, 1, 3),
+        dt.date(2025, 4, 1),
+    )
     assert state.monthly_units == 120 and state.rating == 4
     pairs = store.partnerships()
     assert pairs[["supplier_id", "imer_id", "status", "n_events"]].values.tolist() == [
-        ["S1", "I1", "ended", 4]]
+        ["S1", "I1", "ended", 4]
+    ]
     assert store.pair_state("S2", "I1") is None
 
 
@@ -120,8 +140,11 @@ def test_bulk_events_continue_each_pairs_sequence(store: Store) -> None:
     _seed(store)
     store.append_event(NewEvent("S1", "I1", "proposed"))
     n = store.append_events(
-        [NewEvent("S1", "I1", "declined"), NewEvent("S2", "I2", "active"),
-         NewEvent("S2", "I2", "ended")]
+        [
+            NewEvent("S1", "I1", "declined"),
+            NewEvent("S2", "I2", "active"),
+            NewEvent("S2", "I2", "ended"),
+        ]
     )
     assert n == 3
     ev = store.events()
