@@ -135,6 +135,4 @@ class Registry:
     suppliers: pd.DataFrame = field(default_factory=lambda: empty_frame(SUPPLIER_COLUMNS))
     imers: pd.DataFrame = field(default_factory=lambda: empty_frame(IMER_COLUMNS))
     events: pd.DataFrame = field(default_factory=lambda: empty_frame(EVENT_COLUMNS))
-    partnerships: pd.DataFrame = field(
-        default_factory=lambda: empty_frame(PARTNERSHIP_COLUMNS)
-    )
+    partnerships: pd.DataFrame = field(default_factory=lambda: empty_frame(PARTNERSHIP_COLUMNS))
