@@ -201,8 +201,8 @@ def normalise_events(events: pd.DataFrame) -> pd.DataFrame:
     Accepts the registry's event frame (``EVENT_COLUMNS``) with or without the
     store's extra ``seq`` and ``supplier_rating`` columns. ``at`` becomes a UTC
     timestamp, outcomes floats (NaN when unknown), dates ``date | None``.
-    Sorted by ``at`` then ``event_id`` (the registry's order); ``seq`` is
-    numbered per pair in that order when the frame does not carry it.
+    Sorted by ``at`` then ``event_id`` (the registry's order); ``seq`` (the
+    store's per-pair sequence number) is 0 when the frame does not carry it.
 
     Parameters
     ----------
@@ -260,9 +260,7 @@ def normalise_events(events: pd.DataFrame) -> pd.DataFrame:
         out["seq"] = pd.to_numeric(events["seq"]).to_numpy(dtype=np.int64)
     out = out.sort_values(["at", "event_id"], kind="stable").reset_index(drop=True)
     if not has_seq:
-        out["seq"] = (out.groupby(["supplier_id", "imer_id"], sort=False).cumcount() + 1).to_numpy(
-            dtype=np.int64
-        )
+        out["seq"] = np.zeros(len(out), dtype=np.int64)
     return out[["supplier_id", "imer_id", *_EVENT_FIELDS]]
 
 

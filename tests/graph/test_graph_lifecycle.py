@@ -104,7 +104,7 @@ def test_refusals_explain_what_to_do(store: Store) -> None:
 
 def test_full_story_is_kept_and_nothing_overwritten(store: Store) -> None:
     _seed(store, 1)
-    steps = [
+    steps: list[tuple[Any, dict[str, Any]]] = [
         (lc.propose, {"actor": "imer:I0", "reason": "met at SMESCO"}),
         (lc.decline, {"actor": "supplier:S0", "reason": "MOQ too high"}),
         (lc.propose, {"actor": "staff:desk-2"}),
