@@ -55,6 +55,10 @@ separators, disambiguated as follows:
   ``1,500`` is 1500, also ``1.500 juta`` is 1.5 miliar), otherwise a decimal
   separator (``1,5 juta``, ``1500000.0``, ``0,750 juta``).
 
+:func:`parse_float` reads a single ``.`` always as the decimal point (so that
+machine-written numbers such as ``1.125`` keep their value) and rejects a single
+``,`` followed by exactly three digits (``1,125``) as ambiguous.
+
 Money also accepts a ``Rp``/``IDR`` prefix, a ``rupiah`` suffix, the trailing
 ``,-`` of Indonesian price tags and multipliers: ``ribu``/``rb``/``k``
 (10^3), ``juta``/``jt``/``million``/``mio`` (10^6), ``miliar``/``milyar``/``M``/
@@ -791,8 +795,11 @@ def _grouped(text: str, separator: str) -> bool:
     return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(separator)}\d{{3}})+", text) is not None
 
 
-def _number_from_text(num: str, original: str, field: str) -> Decimal:
-    """Digits with ``.``/``,``/space separators as a Decimal (see the module rules)."""
+def _number_from_text(num: str, original: str, field: str, *, real: bool) -> Decimal:
+    """Digits with ``.``/``,``/space separators as a Decimal (see the module rules).
+
+    ``real`` selects the rules of :func:`parse_float` for a single separator.
+    """
     if " " in num or "'" in num:
         if not _SPACED_GROUPS_RE.fullmatch(num):
             raise ParseError(f"{field} {original!r} is not a number (stray spaces)")
@@ -819,12 +826,18 @@ def _number_from_text(num: str, original: str, field: str) -> Decimal:
             )
         return Decimal(num.replace(sep, ""))
     whole, _, fraction = num.partition(sep)
-    if len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0"):
+    looks_grouped = len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0")
+    if real and looks_grouped and sep == ",":
+        raise ParseError(
+            f"{field} {original!r} is ambiguous: write {whole}.{fraction} for a decimal "
+            f"number or {whole}{fraction} for a whole one"
+        )
+    if looks_grouped and not real:
         return Decimal(whole + fraction)
     return Decimal(f"{whole}.{fraction}")
 
 
-def _parse_decimal(value: object, field: str, *, money: bool) -> Decimal | None:
+def _parse_decimal(value: object, field: str, *, money: bool, real: bool = False) -> Decimal | None:
     """A cell as a Decimal; ``None`` when blank. Units are accepted for money and counts."""
     if is_blank(value):
         return None
@@ -854,7 +867,7 @@ def _parse_decimal(value: object, field: str, *, money: bool) -> Decimal | None:
             f"{field} {original!r} is not a number"
             + ("; write e.g. 1500000, Rp 1.500.000, 1,5 juta or 750rb" if money else "")
         )
-    number = _number_from_text(match["num"].strip(), original, field)
+    number = _number_from_text(match["num"].strip(), original, field, real=real)
     unit = match["unit"]
     if unit is not None:
         factor = _UNITS.get(unit)
@@ -975,6 +988,10 @@ def parse_float(
 ) -> float | None:
     """Parse a real number (``4,5`` and ``4.5`` are both 4.5).
 
+    A single ``.`` is always the decimal point (``1.125`` is 1.125), a single
+    ``,`` followed by exactly three digits is ambiguous and rejected; otherwise
+    the separator rules of the module apply (``1.234,5`` is 1234.5).
+
     Parameters
     ----------
     value:
@@ -994,7 +1011,7 @@ def parse_float(
     ParseError
         If the value is not a finite number or is out of bounds.
     """
-    number = _parse_decimal(value, field, money=False)
+    number = _parse_decimal(value, field, money=False, real=True)
     if number is None:
         return None
     _check_bounds(number, value, field, minimum, maximum)

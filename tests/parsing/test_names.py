@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import pytest
@@ -499,3 +500,36 @@ def test_normalize_key() -> None:
     assert normalize_key("Hit-and-runner") == "hitrunner"
     assert normalize_key("  Kep. Riau ") == "kepriau"
     assert normalize_key("Fashion & Pakaian") == normalize_key("fashion dan pakaian")
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.text(max_size=8), max_size=3),
+)
+
+
+@pytest.mark.parametrize(
+    "parser",
+    [
+        parse_province,
+        parse_provinces,
+        parse_category,
+        parse_categories,
+        parse_channel,
+        parse_channels,
+        parse_certification,
+        parse_certifications,
+        parse_stage,
+        parse_umkm_class,
+    ],
+)
+@given(value=_CELLS)
+def test_name_parsers_only_raise_parse_error(
+    parser: Callable[[object], object], value: object
+) -> None:
+    with contextlib.suppress(ParseError):
+        parser(value)
