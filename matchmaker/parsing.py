@@ -87,6 +87,7 @@ from matchmaker import reference
 from matchmaker.errors import ParseError
 
 __all__ = [
+    "CONTAINED_MIN_LENGTH",
     "FUZZY_CUTOFF",
     "FUZZY_MARGIN",
     "FUZZY_MIN_LENGTH",
