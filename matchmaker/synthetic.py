@@ -1018,12 +1018,9 @@ def _ensure_coverage(rng: np.random.Generator, values: IntArr, k: int) -> IntArr
     out = values.copy()
     if len(out) < k * 2:
         return out
-    missing = np.setdiff1d(np.arange(k), out)
-    if missing.size == 0:
-        return out
-    donors = np.flatnonzero(out == np.bincount(out, minlength=k).argmax())
-    chosen = rng.choice(donors, size=missing.size, replace=False)
-    out[chosen] = missing
+    for value in np.setdiff1d(np.arange(k), out).tolist():
+        donors = np.flatnonzero(out == np.bincount(out, minlength=k).argmax())
+        out[donors[int(rng.integers(len(donors)))]] = value
     return out
 
 
