@@ -124,9 +124,10 @@ def _heatmap(
     colorbar_label: str,
 ) -> None:
     image = ax.imshow(matrix, cmap="YlGnBu", aspect="auto")
-    ax.set_xticks(np.arange(len(cols)), labels=cols, rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(np.arange(len(rows)), labels=rows, fontsize=8)
+    ax.set_xticks(np.arange(len(cols)), labels=cols, rotation=45, ha="right", fontsize=9)
+    ax.set_yticks(np.arange(len(rows)), labels=rows, fontsize=9)
     peak = float(matrix.max()) if matrix.size else 0.0
+    size = 10 if matrix.size <= 40 else 8
     if matrix.size <= 400:
         for r in range(matrix.shape[0]):
             for c in range(matrix.shape[1]):
@@ -138,7 +139,7 @@ def _heatmap(
                         f"{value:,}",
                         ha="center",
                         va="center",
-                        fontsize=7,
+                        fontsize=size,
                         color="white" if value > peak * 0.6 else "black",
                     )
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
