@@ -1,0 +1,144 @@
+"""The hub API application: ``create_app(settings)`` builds a FastAPI app over one store.
+
+Run it with ``matchmaker serve`` (see :mod:`matchmaker.cli.serve`), or under any
+ASGI server with the factory::
+
+    uvicorn --factory api.main:app_from_environment
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.deps import ModelHolder, StatsCache
+from api.errors import install_error_handlers
+from api.routers import imers, imports, partnerships, shortlists, stats, suppliers, system, tokens
+from api.settings import Settings
+from matchmaker import __version__
+from matchmaker.store import Store
+
+__all__ = ["app_from_environment", "create_app", "load_recommender"]
+
+log = logging.getLogger(__name__)
+
+_DESCRIPTION = """
+The SMESCO hub's interface to **matchmaker**: supplier and Imer profiles, shortlists
+of partners, the partnership lifecycle and public statistics.
+
+**Authentication.** Send `Authorization: Bearer <token>`; an admin issues tokens
+(`matchmaker token create` or `POST /tokens`).
+
+| role | may |
+|---|---|
+| anonymous | read aggregated statistics (small counts suppressed), `/health` |
+| member | read and edit its own profile, ask for its own shortlists, act on its own partnerships |
+| staff | everything on the registry, imports included |
+| admin | what staff may, and issue and revoke tokens |
+
+A missing, malformed or revoked token is a **401**; a valid token without the right is
+a **403**. Contact details (phone, email) of the other side appear only once a
+partnership is accepted.
+
+**Errors** share one body: `{"error": code, "message": text, "details": [...]}`;
+422 names each field (`body.province`) in plain words, 404 an unknown id, 409 a
+conflict (an illegal lifecycle step, an existing id), 503 a busy database or a
+missing fitted model (run `matchmaker fit`).
+"""
+
+_TAGS = [
+    {"name": "suppliers", "description": "UMKM supplier profiles."},
+    {"name": "imers", "description": "Imers (internet marketer) profiles."},
+    {"name": "imports", "description": "Bulk upload of CSV/XLSX files (staff)."},
+    {"name": "shortlists", "description": "Recommended partners, with reasons."},
+    {"name": "partnerships", "description": "The partnership lifecycle and its history."},
+    {"name": "statistics", "description": "Aggregated counts, open to everyone."},
+    {"name": "tokens", "description": "API tokens (admin)."},
+    {"name": "system", "description": "Health, version, identity, model."},
+]
+
+
+def load_recommender(model_dir: Path, store: Store) -> Any:
+    """Load the fitted recommender saved in ``model_dir`` for ``store``'s registry.
+
+    Raises
+    ------
+    NotFittedError
+        Nothing has been fitted into ``model_dir``.
+    """
+    ranking = importlib.import_module("matchmaker.ranking")
+    return ranking.Recommender.load(model_dir, store=store)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    loader: Callable[[Path], Any] | None = None,
+) -> FastAPI:
+    """Build the API over ``settings.database_url`` (or an already opened ``store``).
+
+    Parameters
+    ----------
+    settings:
+        The configuration (nothing is read from the environment here).
+    store:
+        An open store to use instead of opening ``settings.database_url``
+        (tests inject one); the caller keeps ownership of it.
+    loader:
+        How to load the recommender from a folder (default
+        :func:`load_recommender`).
+
+    Returns
+    -------
+    FastAPI
+        The application; its OpenAPI schema is at ``/openapi.json``, the docs at ``/docs``.
+    """
+    owned = store is None
+    the_store = store if store is not None else Store(settings.database_url)
+    if settings.init_db:
+        the_store.init()
+    model_dir = settings.resolved_model_dir()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            the_store.dispose()
+
+    app = FastAPI(
+        title="matchmaker hub API",
+        version=__version__,
+        description=_DESCRIPTION,
+        openapi_tags=_TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    app.state.models = ModelHolder(
+        model_dir, loader if loader is not None else (lambda d: load_recommender(d, the_store))
+    )
+    app.state.stats_cache = StatsCache(settings.stats_cache_seconds)
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    for module in (system, stats, imports, suppliers, imers, shortlists, partnerships, tokens):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app configured from ``MATCHMAKER_*`` environment variables (for ASGI servers)."""
+    return create_app(Settings())

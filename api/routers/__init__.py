@@ -1,0 +1,3 @@
+"""One router per resource of the hub API."""
+
+__all__: list[str] = []

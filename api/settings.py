@@ -1,0 +1,93 @@
+"""Settings of the hub API, read once at the edge (environment or explicit values).
+
+Every setting can come from an environment variable with the ``MATCHMAKER_``
+prefix (``MATCHMAKER_DATABASE_URL``, ``MATCHMAKER_MODEL_DIR`` ...) or be
+passed explicitly, as tests and ``matchmaker serve`` do::
+
+    from api.main import create_app
+    from api.settings import Settings
+
+    app = create_app(Settings(database_url="sqlite:///hub.db", model_dir="models"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matchmaker.store import DEFAULT_URL
+
+__all__ = ["Settings", "default_model_dir"]
+
+
+def default_model_dir(database_url: str) -> Path:
+    """Where models live by default: ``models/`` next to a SQLite file, else in the cwd.
+
+    This is the same rule as the command line's state directory, so
+    ``matchmaker fit --db X`` and ``matchmaker serve --db X`` meet.
+    """
+    if database_url.startswith("sqlite:///") and database_url not in (
+        "sqlite:///:memory:",
+        "sqlite:///",
+    ):
+        return Path(database_url.removeprefix("sqlite:///")).resolve().parent / "models"
+    return Path.cwd() / "models"
+
+
+class Settings(BaseSettings):
+    """Configuration of one API instance.
+
+    Attributes
+    ----------
+    database_url:
+        SQLAlchemy URL of the registry (``MATCHMAKER_DATABASE_URL``).
+    model_dir:
+        Folder of the fitted recommender (``MATCHMAKER_MODEL_DIR``); default
+        :func:`default_model_dir` of the database.
+    environment:
+        ``development``, ``test`` or ``production``. Production refuses a
+        wildcard CORS origin and the implicit SQLite default database.
+    init_db:
+        Create or upgrade the schema when the app starts.
+    stats_cache_seconds:
+        How long public statistics are reused before being recounted.
+    max_upload_bytes:
+        Largest accepted import file.
+    max_page_size:
+        Largest ``limit`` of list endpoints.
+    cors_origins:
+        Browser origins allowed to call the API (the hub's website).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MATCHMAKER_", extra="ignore")
+
+    database_url: str = DEFAULT_URL
+    model_dir: Path | None = None
+    environment: Literal["development", "test", "production"] = "development"
+    init_db: bool = True
+    stats_cache_seconds: float = Field(default=60.0, ge=0)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_page_size: int = Field(default=500, ge=1, le=10_000)
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> Settings:
+        if self.environment == "production":
+            if "*" in self.cors_origins:
+                raise ValueError(
+                    "cors_origins may not be '*' in production; list the hub's website origins"
+                )
+            if "database_url" not in self.model_fields_set:
+                raise ValueError(
+                    "set MATCHMAKER_DATABASE_URL in production instead of the SQLite default"
+                )
+        return self
+
+    def resolved_model_dir(self) -> Path:
+        """The model folder to load the recommender from."""
+        return (
+            self.model_dir if self.model_dir is not None else default_model_dir(self.database_url)
+        )
