@@ -18,8 +18,10 @@ values are written (province abbreviations, category synonyms, ``Rp 1.500.000``,
 Examples
 --------
 >>> reg = generate_registry(n_suppliers=200, n_imers=60, seed=1)
->>> sorted(reg.partnerships["status"].unique())  # doctest: +SKIP
-['active', 'declined', 'ended', 'proposed']
+>>> len(reg.suppliers), len(reg.imers), len(reg.partnerships)
+(200, 60, 600)
+>>> reg.partnerships.columns.tolist()
+['supplier_id', 'imer_id', 'status', 'started_at', 'ended_at', 'monthly_units', 'rating']
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from matchmaker import reference
-from matchmaker.errors import ValidationError
+from matchmaker.errors import NotFoundError, ValidationError
 
 __all__ = [
     "IMER_FILE_COLUMNS",
@@ -671,8 +673,8 @@ class SyntheticRegistry:
 
         ``"suppliers"``
             one row per supplier: ``supplier_id``, ``quality``, ``visibility``,
-            ``joined_at``, the true (unrounded-by-omission) profile values and the
-            encoded traits the utility uses (bit masks over
+            ``joined_at``, the true profile values (also where the file leaves the
+            cell blank) and the encoded traits the utility uses (bit masks over
             ``reference.CATEGORY_SLUGS`` / ``PROVINCE_NAMES`` / ``CERTIFICATIONS``,
             product types, ``taste_0..``).
         ``"imers"``
@@ -1433,6 +1435,212 @@ def _allocate(total: int, weights: FloatArr) -> IntArr:
     return base
 
 
+@dataclass
+class _Market:
+    """What the simulation knows at the start of a month."""
+
+    popularity: FloatArr  # supplier search weight (0 before it joins)
+    cumulative: list[FloatArr]  # per category: cumulative popularity of its suppliers
+    active_s: IntArr  # running partnerships per supplier
+    active_i: IntArr  # running partnerships per Imer
+
+
+@dataclass
+class _Ledger:
+    """Accepted partnerships so far (they shape popularity, load and reputation)."""
+
+    supplier: IntArr
+    imer: IntArr
+    start: DateArr
+    end: DateArr
+    rating: FloatArr
+
+    def add(self, s: IntArr, i: IntArr, start: DateArr, end: DateArr, rating: FloatArr) -> None:
+        self.supplier = np.concatenate([self.supplier, s])
+        self.imer = np.concatenate([self.imer, i])
+        self.start = np.concatenate([self.start, start])
+        self.end = np.concatenate([self.end, end])
+        self.rating = np.concatenate([self.rating, rating])
+
+
+def _market(
+    sup: _Suppliers, ledger: _Ledger, members: list[IntArr], n_i: int, t: int, now: np.datetime64
+) -> _Market:
+    n_s = len(sup.visibility)
+    running = (ledger.start <= now) & (ledger.end > now)
+    started = ledger.start <= now
+    partners = np.bincount(ledger.supplier[started], minlength=n_s)
+    # ratings become visible a month after a partnership starts
+    rated = ledger.start + np.timedelta64(30, "D") <= now
+    r_sum = np.bincount(ledger.supplier[rated], weights=ledger.rating[rated], minlength=n_s)
+    r_cnt = np.bincount(ledger.supplier[rated], minlength=n_s)
+    reputation = np.where(r_cnt > 0, r_sum / np.maximum(r_cnt, 1) - 3.5, 0.0)
+    popularity = np.exp(0.5 * sup.visibility + 0.35 * reputation) * np.sqrt(1.0 + partners)
+    popularity = np.where(sup.profiles.join_month <= t, popularity, 0.0)
+    return _Market(
+        popularity=popularity,
+        cumulative=[np.cumsum(popularity[m]) for m in members],
+        active_s=np.bincount(ledger.supplier[running], minlength=n_s),
+        active_i=np.bincount(ledger.imer[running], minlength=n_i),
+    )
+
+
+def _search(
+    rng: np.random.Generator,
+    sup: _Suppliers,
+    imr: _Imers,
+    market: _Market,
+    members: list[IntArr],
+    who: IntArr,
+) -> tuple[IntArr, BoolArr]:
+    """Each searching Imer's candidate pool: ``(len(who), _POOL_SIZE)`` suppliers + validity.
+
+    Pool slots search the Imer's own categories (the primary one 60% of the time) and,
+    15% of the time, a category related to its primary one; within a category a
+    supplier is drawn in proportion to its popularity.
+    """
+    ref = _ref()
+    rel_table, rel_count = _padded(ref.related)
+    cats = imr.profiles.categories
+    n_cat = (cats >= 0).sum(axis=1)[who][:, None]
+    need = len(who)
+    shape = (need, _POOL_SIZE)
+    primary_slot = rng.random(shape) < 0.6
+    other = 1 + np.floor(rng.random(shape) * (n_cat - 1))
+    own_slot = np.where((n_cat == 1) | primary_slot, 0, other)
+    slot_cat = cats[who[:, None], own_slot.astype(np.int64)]
+    prim = cats[who, 0][:, None]
+    rel_pick = np.floor(rng.random(shape) * np.maximum(rel_count[prim], 1)).astype(np.int64)
+    related = rel_table[prim, rel_pick]
+    explore = (rng.random(shape) < 0.15) & (related >= 0)
+    slot_cat = np.where(explore, related, slot_cat)
+    cand = np.zeros(shape, dtype=np.int64)
+    valid = np.zeros(shape, dtype=np.bool_)
+    u01 = rng.random(shape)
+    for c, mem in enumerate(members):
+        cum = market.cumulative[c]
+        sel = slot_cat == c
+        if not sel.any() or mem.size == 0 or cum[-1] <= 0:
+            continue
+        pos = np.searchsorted(cum, u01[sel] * cum[-1], side="right")
+        cand[sel] = mem[np.minimum(pos, mem.size - 1)]
+        valid[sel] = True
+    return cand, valid
+
+
+def _propose(
+    rng: np.random.Generator,
+    sup: _Suppliers,
+    imr: _Imers,
+    market: _Market,
+    members: list[IntArr],
+    weight: FloatArr,
+    need: int,
+    keys: IntArr,
+) -> tuple[IntArr, IntArr]:
+    """Up to ``need`` new (supplier, Imer) proposals of one month.
+
+    Imers are drawn by ``weight``; each picks the best of its candidate pool by visible
+    fit, popularity and Gumbel noise, never a pair that already exists (``keys``, sorted
+    ``supplier * n_imers + imer``). A few rounds top up duplicates.
+    """
+    st, it = sup.traits, imr.traits
+    n_i = len(it.skill)
+    month_s: list[IntArr] = []
+    month_i: list[IntArr] = []
+    for _round in range(4):
+        if need <= 0 or weight.sum() <= 0:
+            break
+        who = rng.choice(n_i, size=need, p=weight / weight.sum())
+        cand, valid = _search(rng, sup, imr, market, members, who)
+        flat_s = cand.ravel()
+        flat_i = np.repeat(who, _POOL_SIZE)
+        pair_key = flat_s * n_i + flat_i
+        fresh = ~_contains(keys, pair_key)
+        if month_s:
+            taken = np.sort(np.concatenate(month_s) * n_i + np.concatenate(month_i))
+            fresh &= ~_contains(taken, pair_key)
+        popularity = market.popularity[flat_s]
+        score = _observable_utility(st, it, flat_s, flat_i)
+        score = score + 0.35 * np.log(np.maximum(popularity, 1e-12))
+        score = score + rng.gumbel(0.0, 0.8, len(flat_s))
+        score = np.where(valid.ravel() & fresh & (popularity > 0), score, -np.inf)
+        score = score.reshape(need, _POOL_SIZE)
+        best = score.argmax(axis=1)
+        ok = np.isfinite(score[np.arange(need), best])
+        chosen_s = cand[np.arange(need), best][ok]
+        chosen_i = who[ok]
+        first = _first_occurrences(chosen_s * n_i + chosen_i)
+        month_s.append(chosen_s[first])
+        month_i.append(chosen_i[first])
+        need -= first.size
+    if not month_s:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(month_s), np.concatenate(month_i)
+
+
+def _respond(
+    rng: np.random.Generator,
+    sup: _Suppliers,
+    imr: _Imers,
+    market: _Market,
+    cal: _Calendar,
+    churn_day: DateArr,
+    t: int,
+    ps: IntArr,
+    pi: IntArr,
+) -> dict[str, Any]:
+    """Dates, the supplier's decision and the outcomes of one month's proposals."""
+    st, it = sup.traits, imr.traits
+    m = len(ps)
+    proposed = cal.day_in(rng, np.full(m, t, dtype=np.int64))
+    lag = np.minimum(2 + np.floor(rng.exponential(6.0, m)), 45).astype(np.int64)
+    decided = proposed + lag.astype("timedelta64[D]")
+    u_obs = _observable_utility(st, it, ps, pi)
+    u_lat = _latent_utility(st, it, ps, pi)
+    # the supplier's side: is this Imer worth it, can we serve it, are we full?
+    worth = np.log(it.monthly_orders[pi] / np.maximum(st.min_order_qty[ps], 1.0)) / 2.0
+    class_gap = np.maximum(0, st.umkm_rank[ps] - 1 - it.stage_rank[pi])
+    dropship_gap = it.needs_dropship[pi] & ~st.dropship[ps]
+    cap = np.asarray(_PARTNER_CAP_BY_CLASS)[st.umkm_rank[ps]]
+    overload = np.maximum(0.0, market.active_s[ps] / cap - 1.0)
+    logit = (
+        _ACCEPT_INTERCEPT
+        + 0.8 * np.clip(worth, -2.0, 1.5)
+        - 0.9 * class_gap
+        - 1.6 * dropship_gap
+        - 2.0 * overload
+        + 0.35 * (u_obs - _U_CENTER)
+    )
+    p_accept = _sigmoid(logit)
+    accepted = (rng.random(m) < p_accept) & (decided <= cal.end)
+    # outcomes are drawn for every proposal so the stream does not depend on decisions
+    z = (u_obs + u_lat - _U_CENTER) / _U_SCALE
+    rating = np.clip(np.round(3.4 + 0.8 * z + rng.normal(0.0, 0.7, m)), 1, 5)
+    hazard = _sigmoid(-3.2 - 1.1 * z)
+    duration = rng.geometric(hazard) - 1 + rng.random(m)
+    ended = decided + np.round(duration * 30.44).astype(np.int64).astype("timedelta64[D]")
+    stop = churn_day[pi]  # an Imer that leaves ends its partnerships
+    ended = np.where(stop < ended, np.maximum(stop, decided + np.timedelta64(7, "D")), ended)
+    ended = np.where(ended > cal.end, _NO_END, ended)
+    share = rng.uniform(0.15, 0.6, m)
+    volume = np.minimum(it.monthly_orders[pi] * share, st.monthly_capacity_units[ps] * 0.35)
+    units = volume * np.exp(0.45 * z + 0.25 * it.skill[pi] + rng.normal(0.0, 0.35, m))
+    return {
+        "supplier": ps,
+        "imer": pi,
+        "proposed_at": proposed,
+        "decided_at": decided,
+        "accepted": accepted,
+        "accept_probability": p_accept,
+        "utility_observable": u_obs,
+        "utility_latent": u_lat,
+        "ended_at": ended,
+        "monthly_units": np.maximum(np.round(units), 1.0),
+        "rating": rating,
+    }
+
+
 def _simulate(
     rng: np.random.Generator,
     sup: _Suppliers,
@@ -1440,184 +1648,64 @@ def _simulate(
     cal: _Calendar,
     n_rows: int,
 ) -> _History:
+    """Month by month: market state, Imers propose, suppliers respond, outcomes follow."""
     ref = _ref()
     st, it = sup.traits, imr.traits
-    n_s, n_i, months = len(st.quality), len(it.skill), cal.months
-    s_join, i_join, i_churn = sup.profiles.join_month, imr.profiles.join_month, imr.churn_month
+    n_i, months = len(it.skill), cal.months
+    i_join, i_churn = imr.profiles.join_month, imr.churn_month
     intensity = np.asarray(_SEARCH_INTENSITY_BY_STAGE)[it.stage_rank]
-    # static monthly intensity decides how many proposals each month gets
-    per_month = np.zeros(months, dtype=np.float64)
-    for t in range(months):
+
+    def search_weight(t: int) -> FloatArr:
         alive = (i_join <= t) & (t < i_churn)
         boost = np.where(i_join == t, 3.0, np.where(i_join == t - 1, 1.8, 1.0))
-        per_month[t] = float((intensity * boost * alive).sum())
-    quota = _allocate(n_rows, per_month)
-    # category membership of suppliers, for the candidate pools
+        result: FloatArr = intensity * boost * alive
+        return result
+
+    # the static search intensity decides how many proposals each month gets
+    quota = _allocate(n_rows, np.array([search_weight(t).sum() for t in range(months)]))
     members = [np.flatnonzero((st.category_mask >> c) & 1) for c in range(len(ref.categories))]
-    rel_table, rel_count = _padded(ref.related)
-    i_cats = imr.profiles.categories
-    i_ncat = (i_cats >= 0).sum(axis=1)
-    cap = np.asarray(_PARTNER_CAP_BY_CLASS)[st.umkm_rank]
     churn_day = np.full(n_i, _NO_END)
     churned = i_churn < months
     churn_day[churned] = cal.day_in(rng, i_churn[churned])
-    # growing result buffers
-    cols: dict[str, list[Any]] = {k: [] for k in _History.__dataclass_fields__}
+    no_dates = np.zeros(0, dtype="datetime64[D]")
+    ledger = _Ledger(
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), no_dates, no_dates, np.zeros(0)
+    )
+    parts: list[dict[str, Any]] = []
     keys = np.zeros(0, dtype=np.int64)
     carry = 0
-    acc_s = np.zeros(0, dtype=np.int64)
-    acc_i = np.zeros(0, dtype=np.int64)
-    acc_start = np.zeros(0, dtype="datetime64[D]")
-    acc_end = np.zeros(0, dtype="datetime64[D]")
-    acc_rating = np.zeros(0, dtype=np.float64)
     for t in range(months):
-        now = cal.lo[t]
-        running = (acc_start <= now) & (acc_end > now)
-        active_s = np.bincount(acc_s[running], minlength=n_s)
-        active_i = np.bincount(acc_i[running], minlength=n_i)
-        started = acc_start <= now
-        partners_s = np.bincount(acc_s[started], minlength=n_s)
-        rated = acc_start + np.timedelta64(30, "D") <= now
-        r_sum = np.bincount(acc_s[rated], weights=acc_rating[rated], minlength=n_s)
-        r_cnt = np.bincount(acc_s[rated], minlength=n_s)
-        reputation = np.where(r_cnt > 0, r_sum / np.maximum(r_cnt, 1) - 3.5, 0.0)
-        popularity = np.exp(0.5 * sup.visibility + 0.35 * reputation) * np.sqrt(1.0 + partners_s)
-        popularity = np.where(s_join <= t, popularity, 0.0)
-        cum = [np.cumsum(popularity[m]) for m in members]
-        alive = (i_join <= t) & (t < i_churn)
-        boost = np.where(i_join == t, 3.0, np.where(i_join == t - 1, 1.8, 1.0))
-        weight = intensity * boost * alive / (1.0 + 0.3 * active_i)
+        market = _market(sup, ledger, members, n_i, t, cal.lo[t])
+        weight = search_weight(t) / (1.0 + 0.3 * market.active_i)
         need = int(quota[t]) + carry
-        month_s: list[IntArr] = []
-        month_i: list[IntArr] = []
-        for _round in range(4):
-            if need <= 0 or weight.sum() <= 0:
-                break
-            who = rng.choice(n_i, size=need, p=weight / weight.sum())
-            # which category each pool slot searches: own categories, sometimes related ones
-            own_slot = np.where(
-                i_ncat[who][:, None] == 1,
-                0,
-                np.where(
-                    rng.random((need, _POOL_SIZE)) < 0.6,
-                    0,
-                    1 + np.floor(rng.random((need, _POOL_SIZE)) * (i_ncat[who][:, None] - 1)),
-                ),
-            ).astype(np.int64)
-            slot_cat = i_cats[who[:, None], own_slot]
-            prim = i_cats[who, 0][:, None]
-            rel_pick = np.floor(rng.random((need, _POOL_SIZE)) * np.maximum(rel_count[prim], 1))
-            related = rel_table[prim, rel_pick.astype(np.int64)]
-            explore = (rng.random((need, _POOL_SIZE)) < 0.15) & (related >= 0)
-            slot_cat = np.where(explore, related, slot_cat)
-            cand = np.zeros((need, _POOL_SIZE), dtype=np.int64)
-            valid = np.zeros((need, _POOL_SIZE), dtype=np.bool_)
-            u01 = rng.random((need, _POOL_SIZE))
-            for c, mem in enumerate(members):
-                sel = slot_cat == c
-                if not sel.any() or mem.size == 0 or cum[c][-1] <= 0:
-                    continue
-                pos = np.searchsorted(cum[c], u01[sel] * cum[c][-1], side="right")
-                cand[sel] = mem[np.minimum(pos, mem.size - 1)]
-                valid[sel] = True
-            flat_s = cand.ravel()
-            flat_i = np.repeat(who, _POOL_SIZE)
-            pair_key = flat_s * n_i + flat_i
-            fresh = ~_contains(keys, pair_key)
-            if month_s:
-                taken = np.sort(np.concatenate(month_s) * n_i + np.concatenate(month_i))
-                fresh &= ~_contains(taken, pair_key)
-            visible = _observable_utility(st, it, flat_s, flat_i)
-            score = visible + 0.35 * np.log(np.maximum(popularity[flat_s], 1e-12))
-            score = score + rng.gumbel(0.0, 0.8, len(flat_s))
-            score = np.where(valid.ravel() & fresh & (popularity[flat_s] > 0), score, -np.inf)
-            score = score.reshape(need, _POOL_SIZE)
-            best = score.argmax(axis=1)
-            ok = np.isfinite(score[np.arange(need), best])
-            chosen_s = cand[np.arange(need), best][ok]
-            chosen_i = who[ok]
-            first = _first_occurrences(chosen_s * n_i + chosen_i)
-            month_s.append(chosen_s[first])
-            month_i.append(chosen_i[first])
-            need -= first.size
-        carry = max(need, 0)
-        if not month_s:
-            continue
-        ps = np.concatenate(month_s)
-        pi = np.concatenate(month_i)
-        if ps.size == 0:
+        ps, pi = _propose(rng, sup, imr, market, members, weight, need, keys)
+        carry = need - len(ps)
+        if len(ps) == 0:
             continue
         keys = np.sort(np.concatenate([keys, ps * n_i + pi]))
-        m = ps.size
-        proposed = cal.day_in(rng, np.full(m, t, dtype=np.int64))
-        lag = np.minimum(2 + np.floor(rng.exponential(6.0, m)), 45).astype(np.int64)
-        decided = proposed + lag.astype("timedelta64[D]")
-        u_obs = _observable_utility(st, it, ps, pi)
-        u_lat = _latent_utility(st, it, ps, pi)
-        # the supplier's side: is this Imer worth it, can we serve it, are we full?
-        worth = np.clip(
-            np.log(it.monthly_orders[pi] / np.maximum(st.min_order_qty[ps], 1.0)) / 2.0, -2.0, 1.5
+        month = _respond(rng, sup, imr, market, cal, churn_day, t, ps, pi)
+        parts.append(month)
+        ok = month["accepted"]
+        ledger.add(
+            ps[ok], pi[ok], month["decided_at"][ok], month["ended_at"][ok], month["rating"][ok]
         )
-        class_gap = np.maximum(0, st.umkm_rank[ps] - 1 - it.stage_rank[pi])
-        dropship_gap = it.needs_dropship[pi] & ~st.dropship[ps]
-        overload = np.maximum(0.0, active_s[ps] / cap[ps] - 1.0)
-        logit = (
-            _ACCEPT_INTERCEPT
-            + 0.8 * worth
-            - 0.9 * class_gap
-            - 1.6 * dropship_gap
-            - 2.0 * overload
-            + 0.35 * (u_obs - _U_CENTER)
-        )
-        p_accept = _sigmoid(logit)
-        accepted = (rng.random(m) < p_accept) & (decided <= cal.end)
-        # outcomes, drawn for every proposal so the stream does not depend on decisions
-        z = (u_obs + u_lat - _U_CENTER) / _U_SCALE
-        rating = np.clip(np.round(3.4 + 0.8 * z + rng.normal(0.0, 0.7, m)), 1, 5)
-        hazard = _sigmoid(-3.2 - 1.1 * z)
-        duration = rng.geometric(hazard) - 1 + rng.random(m)
-        ended = decided + np.round(duration * 30.44).astype(np.int64).astype("timedelta64[D]")
-        stop = churn_day[pi]
-        ended = np.where(stop < ended, np.maximum(stop, decided + np.timedelta64(7, "D")), ended)
-        ended = np.where(ended > cal.end, _NO_END, ended)
-        share = rng.uniform(0.15, 0.6, m)
-        volume = np.minimum(it.monthly_orders[pi] * share, st.monthly_capacity_units[ps] * 0.35)
-        units = volume * np.exp(0.45 * z + 0.25 * it.skill[pi] + rng.normal(0.0, 0.35, m))
-        units = np.maximum(np.round(units), 1.0)
-        for name, value in (
-            ("supplier", ps),
-            ("imer", pi),
-            ("proposed_at", proposed),
-            ("decided_at", decided),
-            ("accepted", accepted),
-            ("accept_probability", p_accept),
-            ("utility_observable", u_obs),
-            ("utility_latent", u_lat),
-            ("ended_at", ended),
-            ("monthly_units", units),
-            ("rating", rating),
-        ):
-            cols[name].append(value)
-        acc_s = np.concatenate([acc_s, ps[accepted]])
-        acc_i = np.concatenate([acc_i, pi[accepted]])
-        acc_start = np.concatenate([acc_start, decided[accepted]])
-        acc_end = np.concatenate([acc_end, ended[accepted]])
-        acc_rating = np.concatenate([acc_rating, rating[accepted]])
     if carry:
         logger.info("synthetic history: %d proposals could not be placed", carry)
-    empty: dict[str, Any] = {
-        "supplier": np.zeros(0, dtype=np.int64),
-        "imer": np.zeros(0, dtype=np.int64),
-        "proposed_at": np.zeros(0, dtype="datetime64[D]"),
-        "decided_at": np.zeros(0, dtype="datetime64[D]"),
-        "accepted": np.zeros(0, dtype=np.bool_),
-        "ended_at": np.zeros(0, dtype="datetime64[D]"),
-    }
-    out = {
-        k: (np.concatenate(v) if v else empty.get(k, np.zeros(0, dtype=np.float64)))
-        for k, v in cols.items()
-    }
-    return _History(**out)
+    if not parts:
+        return _History(
+            supplier=np.zeros(0, dtype=np.int64),
+            imer=np.zeros(0, dtype=np.int64),
+            proposed_at=no_dates,
+            decided_at=no_dates,
+            accepted=np.zeros(0, dtype=np.bool_),
+            accept_probability=np.zeros(0),
+            utility_observable=np.zeros(0),
+            utility_latent=np.zeros(0),
+            ended_at=no_dates,
+            monthly_units=np.zeros(0),
+            rating=np.zeros(0),
+        )
+    return _History(**{k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
 
 
 # ---------------------------------------------------------------------------
@@ -2195,8 +2283,6 @@ def true_utility(
     NotFoundError
         If an id is not in the registry.
     """
-    from matchmaker.errors import NotFoundError
-
     if len(supplier_ids) != len(imer_ids):
         raise ValidationError(
             f"supplier_ids ({len(supplier_ids)}) and imer_ids ({len(imer_ids)}) must have "
