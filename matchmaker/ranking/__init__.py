@@ -1,0 +1,44 @@
+"""Ranking: candidates, learned reciprocal scorer, congestion-aware re-ranking, reasons.
+
+Public entry points::
+
+    from matchmaker.ranking import Recommender, RecommenderConfig, ShortlistFilters
+
+    rec = Recommender(RecommenderConfig()).fit(registry)
+    rec.recommend_suppliers(["I000001"], k=10, lang="id")  # imer_id, rank, supplier_id, ...
+    rec.recommend_imers(["S000001"], k=10)                 # supplier_id, rank, imer_id, ...
+    rec.score_pairs(pairs)                                 # reciprocal compatibility per pair
+    rec.save("models/"); Recommender.load("models/", registry)
+"""
+
+from matchmaker.ranking.candidates import CandidateIndex, build_embeddings
+from matchmaker.ranking.config import RecommenderConfig
+from matchmaker.ranking.congestion import congestion_penalty, imer_slots, supplier_slots
+from matchmaker.ranking.reasons import LANGUAGES, ReasonInputs, write_reasons
+from matchmaker.ranking.recommender import (
+    MODEL_FORMAT,
+    MODEL_FORMAT_VERSION,
+    PairFeatureProvider,
+    Recommender,
+    ShortlistFilters,
+)
+from matchmaker.ranking.scorer import ReciprocalScorer, SideWeights
+
+__all__ = [
+    "LANGUAGES",
+    "MODEL_FORMAT",
+    "MODEL_FORMAT_VERSION",
+    "CandidateIndex",
+    "PairFeatureProvider",
+    "ReasonInputs",
+    "ReciprocalScorer",
+    "Recommender",
+    "RecommenderConfig",
+    "ShortlistFilters",
+    "SideWeights",
+    "build_embeddings",
+    "congestion_penalty",
+    "imer_slots",
+    "supplier_slots",
+    "write_reasons",
+]

@@ -1,0 +1,286 @@
+"""Candidate generation: category blocking plus nearest neighbours on learned embeddings.
+
+Scoring every Imer against every supplier exactly is too slow at national
+scale (20,000 x 100,000 pairs). Most of the learned score, however, is a
+weighted sum of *bilinear* signals (:func:`matchmaker.features.signal_factors`):
+weighting and concatenating their factors gives one query vector per Imer and
+one key vector per supplier whose dot product approximates the score. Retrieval
+then keeps, for each query, the ``n`` items with the largest dot product —
+maximum inner product search by dense matrix products — and only those
+candidates are scored exactly.
+
+Blocking narrows the search first: a query only looks at items that list one of
+its categories or a related one. Items are stored sorted by their main
+category, so most of a block is a few contiguous slices (no copies); items
+that match only through a secondary category are gathered separately. When a
+block (after filters) holds fewer than ``n`` items it is topped up with the
+best items outside it, so small registries and rare categories still get full
+lists.
+
+The recall of this two-stage search against exhaustive exact scoring is
+measured in ``benchmarks/bench_ranking.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from matchmaker.features import Factor
+
+__all__ = ["CandidateIndex", "build_embeddings"]
+
+log = logging.getLogger(__name__)
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_ROWS_PER_MATMUL = 512
+
+
+def build_embeddings(factors: Sequence[Factor], weights: Mapping[str, float]) -> tuple[F32, F32]:
+    """Query (Imer) and key (supplier) embeddings whose dot product is the weighted sum.
+
+    Factors sharing an Imer vector are merged by adding their weighted
+    supplier vectors, and single factors sharing a supplier vector by adding
+    their weighted Imer vectors, which keeps the dimension small.
+
+    Parameters
+    ----------
+    factors:
+        Bilinear factors of the signals.
+    weights:
+        Weight of each signal (signals without a weight are left out).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``(n_imers, d)`` and ``(n_suppliers, d)`` float32 with
+        ``imer[i] @ supplier[j] == sum_s weights[s] * signal_s(i, j)``.
+    """
+    used = [f for f in factors if weights.get(f.signal, 0.0) != 0.0]
+    by_imer: dict[str, list[Factor]] = {}
+    for f in used:
+        by_imer.setdefault(f.imer_key, []).append(f)
+    q_blocks: list[F32] = []
+    k_blocks: list[F32] = []
+    singles: dict[str, list[Factor]] = {}
+    for group in by_imer.values():
+        if len(group) == 1:
+            singles.setdefault(group[0].supplier_key, []).append(group[0])
+            continue
+        q_blocks.append(group[0].imer)
+        k = sum((np.float32(weights[f.signal]) * f.supplier for f in group), start=np.float32(0))
+        k_blocks.append(np.asarray(k, dtype=np.float32))
+    for group in singles.values():
+        q = sum((np.float32(weights[f.signal]) * f.imer for f in group), start=np.float32(0))
+        q_blocks.append(np.asarray(q, dtype=np.float32))
+        k_blocks.append(group[0].supplier)
+    if not q_blocks:
+        raise ValueError("no weighted factor to build embeddings from")
+    q_emb = np.ascontiguousarray(np.concatenate(q_blocks, axis=1), dtype=np.float32)
+    k_emb = np.ascontiguousarray(np.concatenate(k_blocks, axis=1), dtype=np.float32)
+    return q_emb, k_emb
+
+
+class CandidateIndex:
+    """Blocked maximum-inner-product search of items for queries.
+
+    Parameters
+    ----------
+    queries:
+        ``(n_queries, d)`` query embeddings.
+    items:
+        ``(n_items, d)`` item embeddings.
+    query_blocks:
+        ``(n_queries, C)`` 0/1: categories a query may be matched in (its own
+        and related ones).
+    item_members:
+        ``(n_items, C)`` 0/1: categories an item lists.
+    item_primary:
+        Main category of each item (``-1`` when none).
+    block:
+        Whether to block at all (``False``: every item is in every block).
+    """
+
+    def __init__(
+        self,
+        queries: F32,
+        items: F32,
+        query_blocks: npt.NDArray[Any],
+        item_members: npt.NDArray[Any],
+        item_primary: I64,
+        *,
+        block: bool = True,
+    ) -> None:
+        self.queries = np.ascontiguousarray(queries, dtype=np.float32)
+        self.block = block
+        self.query_blocks = np.asarray(query_blocks) > 0
+        members = np.asarray(item_members) > 0
+        primary = np.asarray(item_primary, dtype=np.int64)
+        n_cat = members.shape[1]
+        # sort items by main category: a category's main members are one slice
+        key = np.where(primary >= 0, primary, n_cat)
+        self._order = np.argsort(key, kind="stable").astype(np.int64)
+        self._items = np.ascontiguousarray(items[self._order], dtype=np.float32)
+        self._members = members[self._order]
+        sorted_key = key[self._order]
+        self._starts = np.searchsorted(sorted_key, np.arange(n_cat + 1), side="left")
+        self._primary = sorted_key
+        self.n_items = int(items.shape[0])
+
+    def _block_positions(self, cats: BoolArray, allowed: BoolArray | None) -> I64:
+        """Sorted positions of the block of a category set (filtered by ``allowed``)."""
+        if not self.block:
+            pos = np.arange(self.n_items, dtype=np.int64)
+        else:
+            idx = np.flatnonzero(cats)
+            slices = [np.arange(self._starts[c], self._starts[c + 1]) for c in idx]
+            main = np.concatenate(slices) if slices else np.zeros(0, np.int64)
+            secondary = np.flatnonzero(
+                self._members[:, idx].any(axis=1) & ~np.isin(self._primary, idx)
+            )
+            pos = np.concatenate([main, secondary]).astype(np.int64)
+        if allowed is not None:
+            pos = pos[allowed[self._order[pos]]]
+        return pos
+
+    def search(
+        self,
+        query_rows: I64,
+        n: int,
+        *,
+        allowed: BoolArray | None = None,
+        exclude: Mapping[int, I64] | None = None,
+    ) -> tuple[I64, I64]:
+        """The ``n`` best items of each stored query (by embedding dot product).
+
+        Parameters
+        ----------
+        query_rows:
+            Queries to serve (rows of ``queries``).
+        n:
+            Candidates per query.
+        allowed:
+            Boolean mask over items (filters); ``None`` allows all.
+        exclude:
+            Per query row, item rows to leave out (existing partners).
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Flat arrays of query rows and item rows (in no particular order
+            within a query).
+        """
+        query_rows = np.asarray(query_rows, dtype=np.int64)
+        local_exclude = None
+        if exclude:
+            local_exclude = {
+                k: exclude[int(q)] for k, q in enumerate(query_rows.tolist()) if int(q) in exclude
+            }
+        local, items = self.search_vectors(
+            self.queries[query_rows],
+            self.query_blocks[query_rows],
+            n,
+            allowed=allowed,
+            exclude=local_exclude,
+        )
+        return query_rows[local], items
+
+    def search_vectors(
+        self,
+        vectors: F32,
+        blocks: BoolArray,
+        n: int,
+        *,
+        allowed: BoolArray | None = None,
+        exclude: Mapping[int, I64] | None = None,
+    ) -> tuple[I64, I64]:
+        """Like :meth:`search` for query vectors not stored in the index.
+
+        Parameters
+        ----------
+        vectors:
+            ``(m, d)`` query embeddings.
+        blocks:
+            ``(m, C)`` categories each query may be matched in.
+        n, allowed:
+            As in :meth:`search`.
+        exclude:
+            Per query position (``0 .. m-1``), item rows to leave out.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Query positions and item rows.
+        """
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        blocks = np.asarray(blocks) > 0
+        m = vectors.shape[0]
+        out_q: list[I64] = []
+        out_i: list[I64] = []
+        if m == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keys = np.packbits(blocks, axis=1)
+        _, group_of = np.unique(keys, axis=0, return_inverse=True)
+        group_of = np.asarray(group_of).ravel()
+        extra_n = n + (max((len(v) for v in exclude.values()), default=0) if exclude else 0)
+        for g in np.unique(group_of):
+            members = np.flatnonzero(group_of == g)
+            pos = self._block_positions(blocks[members[0]], allowed)
+            if self.block and len(pos) < extra_n:
+                outside = np.setdiff1d(np.arange(self.n_items), pos, assume_unique=False)
+                if allowed is not None:
+                    outside = outside[allowed[self._order[outside]]]
+                pos = np.concatenate([pos, outside])
+            if len(pos) == 0:
+                continue
+            for start in range(0, len(members), _ROWS_PER_MATMUL):
+                chunk = members[start : start + _ROWS_PER_MATMUL]
+                self._top(vectors, chunk, pos, n, exclude, out_q, out_i)
+        if not out_q:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(out_q), np.concatenate(out_i)
+
+    def _top(
+        self,
+        vectors: F32,
+        chunk: I64,
+        pos: I64,
+        n: int,
+        exclude: Mapping[int, I64] | None,
+        out_q: list[I64],
+        out_i: list[I64],
+    ) -> None:
+        contiguous = bool(np.all(np.diff(pos) == 1))
+        keys = self._items[pos[0] : pos[-1] + 1] if contiguous else self._items[pos]
+        scores = vectors[chunk] @ keys.T
+        items = self._order[pos]
+        if exclude:
+            for r, q in enumerate(chunk.tolist()):
+                ex = exclude.get(q)
+                if ex is not None and len(ex):
+                    scores[r, np.isin(items, ex)] = -np.inf
+        m = min(n, len(pos))
+        if m < len(pos):
+            top = np.argpartition(-scores, m - 1, axis=1)[:, :m]
+        else:
+            top = np.broadcast_to(np.arange(len(pos)), (len(chunk), len(pos)))
+        picked = np.take_along_axis(scores, top, axis=1)
+        keep = np.isfinite(picked)
+        out_q.append(np.repeat(chunk, m)[keep.ravel()])
+        out_i.append(items[top][keep])
+
+    def score(self, query_rows: I64, item_rows: I64) -> F32:
+        """Embedding dot products of given pairs (for diagnostics and tests)."""
+        inv = np.empty_like(self._order)
+        inv[self._order] = np.arange(len(self._order))
+        out: F32 = np.einsum(
+            "ij,ij->i", self.queries[query_rows], self._items[inv[item_rows]]
+        ).astype(np.float32)
+        return out
