@@ -9,10 +9,13 @@ partnerships went:
 supplier record
     acceptance rate of proposals made to it, mean rating Imers gave it, mean
     units sold a month through it, number of partnerships, partnerships running
-    now, and whether it has no decided proposal yet (a newcomer);
+    now, proposals in the last 90 days (current demand), and whether it has no
+    decided proposal yet (a newcomer);
 Imer record
     share of its proposals that were accepted, mean units it sold a month,
-    mean rating suppliers gave it, number of partnerships, newcomer flag.
+    mean rating suppliers gave it, number of partnerships, partnerships running
+    now, proposals in the last 90 days (how actively it is looking), newcomer
+    flag.
 
 Rates and means are shrunk towards the registry-wide value with a few
 pseudo-observations, so one lucky rating does not put a newcomer on top and a
@@ -36,6 +39,7 @@ import pandas as pd
 
 __all__ = [
     "IMER_RECORD_FIELDS",
+    "RECENT_DAYS",
     "SUPPLIER_RECORD_FIELDS",
     "PairOutcomes",
     "RecordBook",
@@ -56,10 +60,21 @@ SUPPLIER_RECORD_FIELDS: tuple[str, ...] = (
     "units",
     "partners",
     "active",
+    "recent",
     "new",
 )
 #: Columns of :meth:`RecordBook.imer_records`, in order.
-IMER_RECORD_FIELDS: tuple[str, ...] = ("success", "units", "rating", "partners", "new")
+IMER_RECORD_FIELDS: tuple[str, ...] = (
+    "success",
+    "units",
+    "rating",
+    "partners",
+    "active",
+    "recent",
+    "new",
+)
+#: Window (days) of the "recent proposals" record fields.
+RECENT_DAYS = 90.0
 
 _ACCEPTED = ("accepted", "active", "ended")
 _DECIDED = ("accepted", "active", "ended", "declined")
@@ -328,6 +343,16 @@ class RecordBook:
         self._i_units = _Cumulative(i, o.units_at, log_units, n_i)
         self._i_rating = _Cumulative(i, o.supplier_rating_at, o.supplier_rating, n_i)
         self._i_acc = _Cumulative(i, acc_at, np.ones(len(o)), n_i)
+        self._i_end = _Cumulative(i, np.where(o.accepted, o.ended_at, np.nan), np.ones(len(o)), n_i)
+        self._s_prop = _Cumulative(s, o.proposed_at, np.ones(len(o)), n_s)
+        self._i_prop = _Cumulative(i, o.proposed_at, np.ones(len(o)), n_i)
+        self.latest = float(np.nanmax(o.proposed_at)) if len(o) else 0.0
+
+    def _recent(self, book: _Cumulative, rows: I64, at: F64 | None) -> F64:
+        now = np.full(len(rows), self.latest + 1e-6) if at is None else np.asarray(at, np.float64)
+        n_now, _ = book.before(rows, now)
+        n_then, _ = book.before(rows, now - RECENT_DAYS)
+        return np.log1p(np.maximum(n_now - n_then, 0.0))
 
     def _shrunk(self, count: F64, total: F64, prior: float) -> F64:
         return (total + self.shrinkage * prior) / (count + self.shrinkage)
@@ -347,10 +372,10 @@ class RecordBook:
         Returns
         -------
         numpy.ndarray
-            ``(len(rows), 6)``: acceptance rate (shrunk), mean rating minus the
+            ``(len(rows), 7)``: acceptance rate (shrunk), mean rating minus the
             registry mean (shrunk), mean log units minus the registry mean
             (shrunk), ``log1p`` partnerships, ``log1p`` running partnerships,
-            newcomer flag.
+            ``log1p`` proposals received in the last 90 days, newcomer flag.
         """
         rows = np.asarray(rows, dtype=np.int64)
         n_dec, n_acc_dec = self._s_dec.before(rows, at)
@@ -365,6 +390,7 @@ class RecordBook:
                 self._shrunk(n_u, sum_u, self.prior_log_units) - self.prior_log_units,
                 np.log1p(n_acc),
                 np.log1p(np.maximum(n_acc - n_end, 0.0)),
+                self._recent(self._s_prop, rows, at),
                 (n_dec == 0).astype(np.float64),
             ],
             axis=1,
@@ -383,21 +409,26 @@ class RecordBook:
         Returns
         -------
         numpy.ndarray
-            ``(len(rows), 5)``: success rate of its proposals (shrunk), mean log
+            ``(len(rows), 7)``: success rate of its proposals (shrunk), mean log
             units minus the registry mean (shrunk), mean rating from suppliers
-            minus the registry mean (shrunk), ``log1p`` partnerships, newcomer flag.
+            minus the registry mean (shrunk), ``log1p`` partnerships, ``log1p``
+            running partnerships, ``log1p`` proposals made in the last 90 days,
+            newcomer flag.
         """
         rows = np.asarray(rows, dtype=np.int64)
         n_dec, n_acc_dec = self._i_dec.before(rows, at)
         n_u, sum_u = self._i_units.before(rows, at)
         n_rat, sum_rat = self._i_rating.before(rows, at)
         n_acc, _ = self._i_acc.before(rows, at)
+        n_end, _ = self._i_end.before(rows, at)
         return np.stack(
             [
                 self._shrunk(n_dec, n_acc_dec, self.prior_acceptance),
                 self._shrunk(n_u, sum_u, self.prior_log_units) - self.prior_log_units,
                 self._shrunk(n_rat, sum_rat, self.prior_imer_rating) - self.prior_imer_rating,
                 np.log1p(n_acc),
+                np.log1p(np.maximum(n_acc - n_end, 0.0)),
+                self._recent(self._i_prop, rows, at),
                 (n_dec == 0).astype(np.float64),
             ],
             axis=1,

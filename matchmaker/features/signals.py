@@ -147,6 +147,8 @@ PAIR_SIGNALS: tuple[Signal, ...] = (
     _s("supplier_partners", ("imer",), "log(1 + partnerships the supplier had)", imer=0.2),
     _s("supplier_active", ("supplier",),
        "log(1 + partnerships the supplier is running now)", supplier=-0.3),
+    _s("supplier_recent", ("imer",),
+       "log(1 + proposals the supplier received in the last 90 days)", imer=0.2),
     _s("supplier_new", ("imer", "supplier"), "1 when the supplier has no decided proposal"),
     _s("imer_success", ("supplier",),
        "share of the Imer's proposals that were accepted (shrunk)", supplier=1.0),
@@ -156,6 +158,10 @@ PAIR_SIGNALS: tuple[Signal, ...] = (
     _s("imer_rating", ("supplier",),
        "mean rating suppliers gave the Imer minus the registry mean (shrunk)", supplier=0.5),
     _s("imer_partners", ("supplier",), "log(1 + partnerships the Imer had)", supplier=0.1),
+    _s("imer_active", ("imer",), "log(1 + partnerships the Imer is running now)", imer=-0.2),
+    _s("imer_recent", ("imer",),
+       "log(1 + proposals the Imer made in the last 90 days: how actively it is looking)",
+       imer=0.3),
     _s("imer_new", ("imer", "supplier"), "1 when the Imer has no decided proposal"),
 )  # fmt: skip
 
@@ -293,10 +299,10 @@ def pair_signals(
     context:
         Fitted tables (:func:`fit_signal_context`).
     supplier_records:
-        ``(n, 6)`` the supplier's record per pair
+        ``(n, 7)`` the supplier's record per pair
         (:meth:`~matchmaker.features.history.RecordBook.supplier_records`).
     imer_records:
-        ``(n, 5)`` the Imer's record per pair.
+        ``(n, 7)`` the Imer's record per pair.
 
     Returns
     -------
@@ -406,9 +412,9 @@ def signal_factors(
     context:
         Fitted tables.
     supplier_records:
-        ``(n_suppliers, 6)`` whole-history supplier records.
+        ``(n_suppliers, 7)`` whole-history supplier records.
     imer_records:
-        ``(n_imers, 5)`` whole-history Imer records.
+        ``(n_imers, 7)`` whole-history Imer records.
     signals:
         Signals to factor (default: all).
 

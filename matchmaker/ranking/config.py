@@ -34,6 +34,11 @@ class RecommenderConfig:
         Training weight of a sampled non-partner relative to an observed pair.
     poor_rating:
         Ratings at or below this make an accepted pair a poor outcome.
+    feature_lag_days:
+        Training features are taken this many days (on average; uniform between
+        0 and twice this) *before* each proposal: a shortlist shown today is
+        acted on over the following months, so the model learns what predicts
+        partnerships formed over that horizon rather than on the same day.
     l2:
         Pull of the learned weights towards the content prior.
     acceptance_weight:
@@ -72,6 +77,7 @@ class RecommenderConfig:
     hard_negative_share: float = 0.5
     negative_weight: float = 1.0
     poor_rating: float = 2.0
+    feature_lag_days: float = 90.0
     l2: float = 1.0
     acceptance_weight: float = 1.0
     min_training_pairs: int = 30

@@ -365,7 +365,9 @@ class Recommender:
         i_rows = snap.imr_index.get_indexer(pd.Index(o.imer_id)).astype(np.int64)
         decided = (s_rows >= 0) & (i_rows >= 0) & np.isfinite(o.decided_at)
         jj, ii = s_rows[decided], i_rows[decided]
-        t0 = o.proposed_at[decided]
+        rng = np.random.default_rng(cfg.random_state)
+        lag = rng.uniform(0.0, 2.0 * cfg.feature_lag_days, size=int(decided.sum()))
+        t0 = o.proposed_at[decided] - lag
         poor = np.isfinite(o.rating[decided]) & (o.rating[decided] <= cfg.poor_rating)
         good = o.accepted[decided] & ~poor
         accepted = np.where(o.declined_by_imer[decided], np.nan, o.accepted[decided].astype(float))

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from matchmaker import reference
 from matchmaker.features import (
+    IMER_RECORD_FIELDS,
     SIGNAL_NAMES,
+    SUPPLIER_RECORD_FIELDS,
     ProfileEncoder,
     RecordBook,
     SignalContext,
@@ -65,8 +67,29 @@ def test_records_as_of_a_time_ignore_the_future():
     # after the first (accepted, rated 5) pair: above the prior on both
     assert after_first[0] > book.prior_acceptance and after_first[1] > 0
     assert after_first[-1] == 0.0
-    # whole history equals "as of far future"
-    np.testing.assert_allclose(book.supplier_records(np.array([0]))[0], now)
+    # whole history equals "as of far future", except the recent-demand window
+    recent = SUPPLIER_RECORD_FIELDS.index("recent")
+    whole = book.supplier_records(np.array([0]))[0]
+    keep = np.arange(len(whole)) != recent
+    np.testing.assert_allclose(whole[keep], now[keep])
+    assert now[recent] == 0.0  # nothing proposed in the 90 days before t0 + 1000
+    assert whole[recent] == pytest.approx(np.log1p(1))  # the decline at day 200
+
+
+def test_recent_activity_counts_only_the_last_90_days():
+    evs = [e for k in range(1, 6) for e in partnership("S1", f"I{k}", 10 * k, "good")]
+    reg = registry([supplier("S1")], [imer(f"I{k}") for k in range(1, 6)], evs)
+    book = _book(reg)
+    t0 = days(T0)[0]
+    recent = IMER_RECORD_FIELDS.index("recent")
+    # as of day 45: proposals at days 10, 20, 30, 40 by four different Imers
+    rec = book.supplier_records(np.array([0]), np.array([t0 + 45]))[0]
+    assert rec[SUPPLIER_RECORD_FIELDS.index("recent")] == pytest.approx(np.log1p(4))
+    # as of day 135: only the proposal at day 50 is inside the window (45, 135)
+    rec = book.supplier_records(np.array([0]), np.array([t0 + 135]))[0]
+    assert rec[SUPPLIER_RECORD_FIELDS.index("recent")] == pytest.approx(np.log1p(1))
+    imer_rec = book.imer_records(np.array([0]), np.array([t0 + 45]))[0]
+    assert imer_rec[recent] == pytest.approx(np.log1p(1))
 
 
 def test_shrinkage_keeps_one_rating_near_the_prior():
@@ -102,8 +125,8 @@ def _signals(imrs_p, sups_p, ii, jj, ctx=None):
         np.asarray(ii),
         np.asarray(jj),
         context=ctx,
-        supplier_records=np.zeros((len(ii), 6)),
-        imer_records=np.zeros((len(ii), 5)),
+        supplier_records=np.zeros((len(ii), 7)),
+        imer_records=np.zeros((len(ii), 7)),
     )
 
 
@@ -192,7 +215,7 @@ def test_bilinear_factors_reproduce_the_signals(sup_draws, imer_draws):
     ii, jj = np.meshgrid(np.arange(len(m)), np.arange(len(s)), indexing="ij")
     ii, jj = ii.ravel(), jj.ravel()
     rng = np.random.default_rng(0)
-    srec, irec = rng.normal(size=(len(s), 6)), rng.normal(size=(len(m), 5))
+    srec, irec = rng.normal(size=(len(s), 7)), rng.normal(size=(len(m), 7))
     exact = pair_signals(m, s, ii, jj, context=ctx, supplier_records=srec[jj],
                          imer_records=irec[ii])  # fmt: skip
     for f in signal_factors(m, s, context=ctx, supplier_records=srec, imer_records=irec):
