@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.requests import HTTPConnection
 
+from api.errors import ApiValidationError, FieldProblem
 from api.settings import Settings
 from matchmaker.auth import (
     AuthenticationError,
@@ -31,6 +32,7 @@ from matchmaker.errors import NotFittedError
 from matchmaker.store import Store
 
 __all__ = [
+    "OPTIONAL_AUTH",
     "AdminDep",
     "MemberDep",
     "ModelHolder",
@@ -41,6 +43,7 @@ __all__ = [
     "StatsCache",
     "StoreDep",
     "bearer_scheme",
+    "reject_unknown_query",
 ]
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,9 @@ class _Bearer(HTTPBearer):
             )
         return HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials)
 
+
+#: ``openapi_extra`` for endpoints that also answer without a token.
+OPTIONAL_AUTH: dict[str, Any] = {"security": [{}]}
 
 bearer_scheme = _Bearer(
     bearerFormat="<token_id>.<secret>",
@@ -124,6 +130,33 @@ def _admin(principal: MemberDep) -> Principal:
 
 
 AdminDep = Annotated[Principal, Depends(_admin)]
+
+
+def _declared_query(dependant: Any) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _declared_query(sub)
+    return names
+
+
+def reject_unknown_query(request: Request) -> None:
+    """Answer 422 for query parameters the endpoint does not know (a typo is not ignored)."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _declared_query(dependant)
+    unknown = sorted({k for k in request.query_params if k not in known})
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise ApiValidationError(
+            [
+                FieldProblem(["query", name], f"unknown query parameter; known ones: {allowed}")
+                for name in unknown
+            ]
+        )
 
 
 # --------------------------------------------------------------------- model

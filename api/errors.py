@@ -251,6 +251,10 @@ def _matchmaker_handler(_request: Request, exc: Exception) -> JSONResponse:
 
 def _http_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # Starlette's only 400s are bodies it cannot parse (e.g. broken multipart data).
+        problem = FieldProblem(["body"], f"the request body cannot be read: {exc.detail}")
+        return error_response(422, "validation_error", problem["message"], [problem])
     code = _HTTP_CODES.get(exc.status_code, "error")
     message = str(exc.detail) if exc.detail else code.replace("_", " ")
     if exc.status_code == 404 and message == "Not Found":

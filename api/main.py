@@ -15,10 +15,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api.deps import ModelHolder, StatsCache
+from api.deps import ModelHolder, StatsCache, reject_unknown_query
 from api.errors import install_error_handlers
 from api.routers import imers, imports, partnerships, shortlists, stats, suppliers, system, tokens
 from api.settings import Settings
@@ -119,6 +119,7 @@ def create_app(
         description=_DESCRIPTION,
         openapi_tags=_TAGS,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.settings = settings
     app.state.store = the_store

@@ -10,7 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
 
 __all__ = [
     "ID_PATTERN",
@@ -83,9 +92,9 @@ LongText = Annotated[
 ]
 ListText = Annotated[list[ShortText], Field(max_length=100)]
 #: A number, or Indonesian money/amount text such as "Rp 1.500.000" or "1,5 juta".
-Amount = Annotated[int | float | ShortText, Field(union_mode="left_to_right")]
+Amount = Annotated[StrictInt | StrictFloat | ShortText, Field(union_mode="left_to_right")]
 #: true/false, or ya/tidak, yes/no, y/n, 1/0.
-Flag = Annotated[bool | ShortText, Field(union_mode="left_to_right")]
+Flag = Annotated[StrictBool | ShortText, Field(union_mode="left_to_right")]
 #: A ';'-separated text or a list of values.
 Many = Annotated[ShortText | ListText, Field(union_mode="left_to_right")]
 
@@ -482,7 +491,7 @@ class ShortlistPreviewRequest(_Strict):
     """A profile that is not stored yet (the registration form) and what to ask."""
 
     profile: ImerDraft = Field(description="The Imer as typed into the form.")
-    k: int = Field(default=10, ge=1, le=100)
+    k: StrictInt = Field(default=10, ge=1, le=100)
     lang: Literal["id", "en"] = "id"
 
     model_config = ConfigDict(
@@ -547,13 +556,13 @@ class EndRequest(_Strict):
     """End an active partnership with its outcome."""
 
     ended_at: dt.date | None = Field(default=None, description="Default: today.")
-    monthly_units: float | None = Field(
+    monthly_units: StrictFloat | None = Field(
         default=None, ge=0, le=1e9, description="Average units sold a month through the pair."
     )
-    rating: float | None = Field(
+    rating: StrictFloat | None = Field(
         default=None, ge=1, le=5, description="The Imer's rating of the supplier."
     )
-    supplier_rating: float | None = Field(
+    supplier_rating: StrictFloat | None = Field(
         default=None, ge=1, le=5, description="The supplier's rating of the Imer."
     )
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import PrincipalDep, StatsCache, StoreDep
+from api.deps import OPTIONAL_AUTH, PrincipalDep, StatsCache, StoreDep
 from api.errors import error_responses
 from api.schemas import Stats
 from matchmaker.auth import AuthenticationError, PermissionDeniedError
@@ -21,6 +21,7 @@ router = APIRouter(prefix="/stats", tags=["statistics"])
     "",
     response_model=Stats,
     summary="Aggregated counts",
+    openapi_extra=OPTIONAL_AUTH,
     responses=error_responses(401, 403),
 )
 def get_stats(

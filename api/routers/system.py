@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from api.deps import ModelHolder, PrincipalDep, StaffDep, StoreDep
+from api.deps import OPTIONAL_AUTH, ModelHolder, PrincipalDep, StaffDep, StoreDep
 from api.errors import error_responses
 from api.schemas import Health, Me, ModelStatus
 from matchmaker import __version__
@@ -20,7 +20,10 @@ router = APIRouter(tags=["system"])
     "/health",
     response_model=Health,
     summary="Health and version",
-    responses={503: {"model": Health, "description": "The database is unreachable."}},
+    responses={
+        **error_responses(),
+        503: {"model": Health, "description": "The database is unreachable."},
+    },
 )
 def health(request: Request, store: StoreDep) -> JSONResponse:
     """Whether the instance can reach its database, its version, and whether a fitted
@@ -42,7 +45,13 @@ def health(request: Request, store: StoreDep) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=200 if database == "ok" else 503)
 
 
-@router.get("/me", response_model=Me, summary="Who am I", responses=error_responses(401))
+@router.get(
+    "/me",
+    response_model=Me,
+    summary="Who am I",
+    responses=error_responses(401),
+    openapi_extra=OPTIONAL_AUTH,
+)
 def me(principal: PrincipalDep) -> Me:
     """The role and profile of the token sent (``anonymous`` without one)."""
     return Me(

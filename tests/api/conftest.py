@@ -93,14 +93,15 @@ ROLES = {
 
 def make_client(store: Store, tmp_path: Path, *, loader: Any = None, **settings: Any) -> TestClient:
     """A TestClient over an app on ``store`` (nothing read from the environment)."""
-    config = Settings(
-        database_url=store.url,
-        model_dir=tmp_path / "models",
-        environment="test",
-        init_db=False,
-        stats_cache_seconds=0,
+    values: dict[str, Any] = {
+        "database_url": store.url,
+        "model_dir": tmp_path / "models",
+        "environment": "test",
+        "init_db": False,
+        "stats_cache_seconds": 0,
         **settings,
-    )
+    }
+    config = Settings(**values)
     return TestClient(create_app(config, store=store, loader=loader))
 
 

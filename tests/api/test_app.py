@@ -1,0 +1,140 @@
+"""The app around the routers: settings, failure modes (503, 500 without traceback), serving."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from api.main import create_app
+from api.settings import Settings, default_model_dir
+from matchmaker import auth
+from matchmaker.cli.main import app as cli
+from matchmaker.store import Store
+from tests.api.conftest import TestClient, make_client, seed_registry
+
+
+def test_settings_from_environment_at_the_edge(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", "sqlite:////srv/hub/registry.db")
+    monkeypatch.setenv("MATCHMAKER_STATS_CACHE_SECONDS", "5")
+    settings = Settings()
+    assert settings.database_url == "sqlite:////srv/hub/registry.db"
+    assert settings.stats_cache_seconds == 5
+    assert settings.resolved_model_dir() == Path("/srv/hub/models")
+    assert default_model_dir("postgresql+psycopg://h/db") == Path.cwd() / "models"
+    monkeypatch.delenv("MATCHMAKER_DATABASE_URL")
+    with pytest.raises(ValueError, match="MATCHMAKER_DATABASE_URL"):
+        Settings(environment="production")
+    with pytest.raises(ValueError, match="cors_origins"):
+        Settings(environment="production", database_url="sqlite:///x.db", cors_origins=["*"])
+
+
+def test_missing_model_is_503_saying_run_fit(sqlite_store: Store, tmp_path: Path) -> None:
+    seed_registry(sqlite_store)
+    staff = auth.create_token(sqlite_store, "staff")[1]
+    with make_client(sqlite_store, tmp_path) as client:
+        response = client.get("/imers/I1/shortlist", headers={"Authorization": f"Bearer {staff}"})
+        assert response.status_code == 503
+        assert response.json()["error"] == "model_not_fitted"
+        assert "matchmaker fit" in response.json()["message"]
+        assert client.get("/health").json()["model"] == "not_fitted"
+
+
+def test_unexpected_error_is_500_without_traceback(sqlite_store: Store, tmp_path: Path) -> None:
+    seed_registry(sqlite_store)
+    staff = auth.create_token(sqlite_store, "staff")[1]
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.json").write_text("{}")
+
+    def broken(_folder: Path) -> object:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    settings = Settings(database_url=sqlite_store.url, model_dir=tmp_path / "models", init_db=False)
+    app = create_app(settings, store=sqlite_store, loader=broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/imers/I1/shortlist", headers={"Authorization": f"Bearer {staff}"})
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"] == "internal_error" and "incident" in body["message"]
+    assert "Traceback" not in response.text and "passwd" not in response.text
+
+
+def test_unreachable_database_is_503(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
+    settings = Settings(database_url=store.url, init_db=False, model_dir=tmp_path)
+    with TestClient(create_app(settings, store=store)) as client:
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert health.json()["database"] == "unavailable"
+        response = client.get("/stats")
+        assert response.status_code == 503
+        assert response.json()["error"] == "database_unavailable"
+        assert response.headers["retry-after"] == "1"
+
+
+def test_token_commands(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    runner = CliRunner()
+    created = runner.invoke(cli, ["token", "create", "--role", "admin", "--db", db])
+    assert created.exit_code == 0, created.output
+    bearer = created.output.strip().splitlines()[-1]
+    token_id = bearer.split(".")[0]
+    store = Store(db)
+    assert auth.authenticate(store, bearer).role == "admin"
+    listed = runner.invoke(cli, ["token", "list", "--db", db])
+    assert token_id in listed.output and bearer.split(".")[1] not in listed.output
+    refused = runner.invoke(
+        cli, ["token", "create", "--role", "member", "--imer", "I1", "--db", db]
+    )
+    assert refused.exit_code == 2 and "not in the registry" in refused.output
+    revoked = runner.invoke(cli, ["token", "revoke", token_id, "--db", db])
+    assert revoked.exit_code == 0 and "revoked" in revoked.output
+    with pytest.raises(auth.AuthenticationError):
+        auth.authenticate(store, bearer)
+    store.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_command_answers_over_http(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
+    command = Path(sys.executable).parent / "matchmaker"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(command), "serve", "--db", db, "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"server did not start: {log.read_text()}")
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+        docs = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).json()
+        assert "/imers/{imer_id}/shortlist" in docs["paths"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
