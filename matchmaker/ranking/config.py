@@ -51,6 +51,10 @@ class RecommenderConfig:
         Log-score penalty for a pair whose last proposal was declined.
     poor_outcome_penalty:
         Log-score penalty for a pair that ended with a poor rating.
+    dropship_required_penalty:
+        Log-score penalty when the Imer needs dropship (holds no stock) and the
+        supplier does not offer it: large enough that such a supplier never
+        tops the list of an Imer that has any dropship-offering candidate.
     congestion:
         Demote profiles whose shortlist exposure exceeds what they can serve.
     congestion_strength:
@@ -84,6 +88,7 @@ class RecommenderConfig:
     shrinkage: float = 3.0
     declined_penalty: float = 2.0
     poor_outcome_penalty: float = 2.0
+    dropship_required_penalty: float = 20.0
     congestion: bool = True
     congestion_strength: float = 0.5
     conversion_rate: float = 0.1

@@ -84,6 +84,7 @@ PairFeatureProvider = Callable[[Registry, pd.DataFrame, dt.datetime | None], pd.
 MODEL_FORMAT = "matchmaker-recommender"
 MODEL_FORMAT_VERSION = 1
 _EXCLUDED_STATES = ("active", "accepted")
+_DROPSHIP_MISSING = SIGNAL_NAMES.index("dropship_missing")
 
 
 def _graph_provider(
@@ -476,7 +477,7 @@ class Recommender:
     def _bind(self, snap: _Snapshot) -> None:
         """Build the retrieval indexes of a snapshot from the fitted weights."""
         cfg = self.config
-        weights = {k: v for k, v in self.retrieval_weights_.items() if k in SIGNAL_NAMES}
+        weights = self._retrieval_signal_weights()
         factors = signal_factors(
             snap.imers, snap.suppliers, context=self.context_,
             supplier_records=snap.sup_records, imer_records=snap.imr_records,
@@ -492,6 +493,14 @@ class Recommender:
         )  # fmt: skip
         snap.sup_penalty = np.zeros(len(snap.suppliers))
         snap.imr_penalty = np.zeros(len(snap.imers))
+
+    def _retrieval_signal_weights(self) -> dict[str, float]:
+        """Retrieval weight per signal, including the fixed dropship feasibility penalty."""
+        weights = {k: v for k, v in self.retrieval_weights_.items() if k in SIGNAL_NAMES}
+        weights["dropship_missing"] = (
+            weights.get("dropship_missing", 0.0) - self.config.dropship_required_penalty
+        )
+        return weights
 
     def _slots(self, snap: _Snapshot) -> tuple[F64, F64]:
         typical = float(np.median(snap.imers.log_volume)) if len(snap.imers) else 2.0
@@ -620,6 +629,7 @@ class Recommender:
         log_s = self.scorer_.log_score(full)
         declined, poor = self._pair_flags(snap, ii, jj)
         log_s = log_s - cfg.declined_penalty * declined - cfg.poor_outcome_penalty * poor
+        log_s = log_s - cfg.dropship_required_penalty * x[:, _DROPSHIP_MISSING]
         congested = np.zeros(len(ii), bool)
         if direction is not None and cfg.congestion:
             pen = snap.sup_penalty[jj] if direction == "suppliers" else snap.imr_penalty[ii]
@@ -906,8 +916,7 @@ class Recommender:
             profiles, _head(snap.suppliers), context=self.context_,
             supplier_records=snap.sup_records[:1], imer_records=records,
         )  # fmt: skip
-        weights = {k_: v for k_, v in self.retrieval_weights_.items() if k_ in SIGNAL_NAMES}
-        q_vec, _ = build_embeddings(factors, weights)
+        q_vec, _ = build_embeddings(factors, self._retrieval_signal_weights())
         temp = _with_imers(snap, profiles, records)
         qq, it, log_s, extras = self._rank_rows(
             temp, "suppliers", rows, k, filters, vectors=(q_vec, profiles.relevant > 0)
