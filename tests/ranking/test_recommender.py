@@ -97,7 +97,7 @@ def test_a_supplier_without_dropship_never_tops_a_dropship_imer():
                 min_order_qty=50,
                 ships_to=["Bali"],
             ),
-        ],  # fmt: skip
+        ],
         [imer("I1", needs_dropship=True), imer("I2", needs_dropship=False)],
     )
     rec = _fit(reg)
@@ -159,7 +159,8 @@ def test_ties_are_broken_by_id_deterministically():
 
 def test_active_partners_are_never_recommended():
     sups = [supplier(f"S{k}") for k in range(4)]
-    evs = partnership("S0", "I1", 0, "active") + [
+    evs = [
+        *partnership("S0", "I1", 0, "active"),
         event("S1", "I1", "proposed", 5),
         event("S1", "I1", "accepted", 6),
     ]
