@@ -386,24 +386,28 @@ def default_spec() -> ModelSpec:
 
     The ``m`` values are priors that :func:`~matchmaker.dedupe.model.fit`
     replaces and the ``u`` values (for two records drawn at random) are
-    replaced by :func:`~matchmaker.dedupe.model.estimate_u`; together they
-    already give sensible scores when there is too little data to fit.
+    replaced by :func:`~matchmaker.dedupe.model.estimate_u`; the priors are
+    rounded from a fit on a synthetic registry of 20,000 records and give
+    sensible scores when there is too little data to fit (a few hundred
+    records).
 
     Returns
     -------
     ModelSpec
     """
+    alike_place = (0.03, 1e-5, 0.095, 0.875)
+    alike_trade = (0.06, 0.07, 0.87)
     return ModelSpec(
         comparisons=(
             Comparison(
                 "name",
                 "name",
                 (
-                    Level("exact", 1.0, m=0.45, u=5e-4),
-                    Level("close", 0.85, m=0.3, u=2e-4),
-                    Level("partial", 0.6, m=0.17, u=3e-3),
-                    Level("weak", 0.35, m=0.05, u=0.03),
-                    Level("different", None, m=0.03, u=0.9663),
+                    Level("exact", 1.0, m=0.55, u=4e-4),
+                    Level("close", 0.85, m=0.35, u=1e-4),
+                    Level("partial", 0.6, m=0.04, u=1.6e-3),
+                    Level("weak", 0.35, m=0.03, u=0.05),
+                    Level("different", None, m=0.03, u=0.9479),
                 ),
                 tf_adjust=True,
             ),
@@ -411,9 +415,9 @@ def default_spec() -> ModelSpec:
                 "owner",
                 "string",
                 (
-                    Level("exact", 1.0, m=0.9, u=0.01),
-                    Level("close", 0.8, m=0.05, u=0.005),
-                    Level("different", None, m=0.05, u=0.985),
+                    Level("exact", 1.0, m=0.95, u=0.014),
+                    Level("close", 0.8, m=0.02, u=2e-5),
+                    Level("different", None, m=0.03, u=0.98598),
                 ),
                 tf_adjust=True,
             ),
@@ -421,9 +425,9 @@ def default_spec() -> ModelSpec:
                 "phone",
                 "phone",
                 (
-                    Level("exact", None, m=0.9, u=1e-5),
-                    Level("close", None, m=0.04, u=1e-5),
-                    Level("different", None, m=0.06, u=0.99998),
+                    Level("exact", None, m=0.9, u=2e-5),
+                    Level("close", None, m=0.04, u=3e-6),
+                    Level("different", None, m=0.06, u=0.999977),
                 ),
                 tf_adjust=True,
             ),
@@ -431,9 +435,9 @@ def default_spec() -> ModelSpec:
                 "email",
                 "email",
                 (
-                    Level("exact", None, m=0.9, u=1e-5),
-                    Level("close", 0.85, m=0.05, u=1e-4),
-                    Level("different", None, m=0.05, u=0.99989),
+                    Level("exact", None, m=0.95, u=3e-5),
+                    Level("close", 0.85, m=0.02, u=2e-4),
+                    Level("different", None, m=0.03, u=0.99977),
                 ),
                 tf_adjust=True,
             ),
@@ -441,23 +445,25 @@ def default_spec() -> ModelSpec:
                 "place",
                 "place",
                 (
-                    Level("exact", None, m=0.8, u=0.01),
-                    Level("close", 0.85, m=0.03, u=0.001),
-                    Level("same_province", None, m=0.15, u=0.08),
-                    Level("different", None, m=0.02, u=0.909),
+                    Level("exact", None, m=0.8, u=0.017),
+                    Level("close", 0.85, m=0.01, u=1e-5),
+                    Level("same_province", None, m=0.18, u=0.083),
+                    Level("different", None, m=0.01, u=0.89999),
                 ),
                 tf_adjust=True,
                 given="name",
+                u_given={"exact": alike_place, "close": alike_place, "partial": alike_place},
             ),
             Comparison(
                 "categories",
                 "set",
                 (
-                    Level("exact", None, m=0.7, u=0.05),
-                    Level("overlap", None, m=0.2, u=0.05),
-                    Level("different", None, m=0.1, u=0.9),
+                    Level("exact", None, m=0.8, u=0.023),
+                    Level("overlap", None, m=0.14, u=0.055),
+                    Level("different", None, m=0.06, u=0.922),
                 ),
                 given="name",
+                u_given={"exact": alike_trade, "close": alike_trade, "partial": alike_trade},
             ),
         ),
         blocking=(
