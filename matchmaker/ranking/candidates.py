@@ -233,7 +233,9 @@ class CandidateIndex:
         for g in np.unique(group_of):
             members = np.flatnonzero(group_of == g)
             pos = self._block_positions(blocks[members[0]], allowed)
+            keep_all = 0
             if self.block and len(pos) < extra_n:
+                keep_all = len(pos)
                 outside = np.setdiff1d(np.arange(self.n_items), pos, assume_unique=False)
                 if allowed is not None:
                     outside = outside[allowed[self._order[outside]]]
@@ -242,7 +244,7 @@ class CandidateIndex:
                 continue
             for start in range(0, len(members), _ROWS_PER_MATMUL):
                 chunk = members[start : start + _ROWS_PER_MATMUL]
-                self._top(vectors, chunk, pos, n, exclude, out_q, out_i)
+                self._top(vectors, chunk, pos, n, exclude, out_q, out_i, keep_all)
         if not out_q:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(out_q), np.concatenate(out_i)
@@ -256,6 +258,7 @@ class CandidateIndex:
         exclude: Mapping[int, I64] | None,
         out_q: list[I64],
         out_i: list[I64],
+        keep_all: int = 0,
     ) -> None:
         contiguous = bool(np.all(np.diff(pos) == 1))
         keys = self._items[pos[0] : pos[-1] + 1] if contiguous else self._items[pos]
@@ -266,6 +269,9 @@ class CandidateIndex:
                 ex = exclude.get(q)
                 if ex is not None and len(ex):
                     scores[r, np.isin(items, ex)] = -np.inf
+        if keep_all:
+            # a small block is kept whole; the rest of the list is the best outside it
+            scores[:, :keep_all] += np.float32(1e30)
         m = min(n, len(pos))
         if m < len(pos):
             top = np.argpartition(-scores, m - 1, axis=1)[:, :m]

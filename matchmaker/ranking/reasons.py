@@ -336,7 +336,7 @@ def _supplier_record(x: _Row) -> str | None:
     n = int(x.d.supplier_partners[x.r])
     if n < 1:
         return None
-    if np.isfinite(rating):
+    if np.isfinite(rating) and x.v("supplier_rating") > 0:  # rated above the registry mean
         return (
             f"rating {rating:.1f} dari {n} kemitraan"
             if x.lang == "id"
