@@ -469,8 +469,9 @@ def parse_participants(table: RawTable, *, n_slots: int) -> ParticipantsFile:
             seen[(role, pid)] = row
             records.append((role, pid, max_value, shown, row))
             unavailable.update((role, pid, slot) for slot in slots)
+    names = ["role", "participant_id", "max_meetings", "display_name", "row"]
     frame = pd.DataFrame(
-        records, columns=["role", "participant_id", "max_meetings", "display_name", "row"]
+        {name: pd.Series([r[k] for r in records], dtype=object) for k, name in enumerate(names)}
     )
     return ParticipantsFile(
         table.source, frame, frozenset(unavailable), sorted(errors, key=lambda e: e.row)

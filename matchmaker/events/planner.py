@@ -227,6 +227,52 @@ def _assign_tables(
     return table
 
 
+def _place_candidates(
+    state: _State,
+    candidates: IntArray,
+    slot_weight: FloatArray,
+    pref_slot: IntArray,
+    must_slots: dict[int, int],
+    *,
+    n_must: int,
+) -> bool:
+    """Place the selection: given must-meet slots, then previous slots, then by matchings.
+
+    ``candidates`` lists the must-meets first (``n_must`` of them). Returns
+    whether every must-meet was placed.
+    """
+    inst = state.inst
+    for e, t in must_slots.items():
+        state.place(e, t)
+    order = sorted(
+        candidates.tolist(),
+        key=lambda e: (not inst.must_meet[e], -float(slot_weight[e].max()), e),
+    )
+    for e in order:
+        t = int(pref_slot[e])
+        if state.slot[e] >= 0 or t < 0:
+            continue
+        s, i = int(inst.edge_s[e]), int(inst.edge_i[e])
+        free = state.cell_free
+        if free[s, t] and free[i, t]:
+            state.place(e, t)
+    rest = candidates[state.slot[candidates] < 0]
+    if len(rest):
+        first = inst.must_meet[rest]
+        slots = place_by_matchings(
+            inst.edge_s[rest],
+            inst.edge_i[rest],
+            state.residual_common()[rest],
+            slot_weight[rest],
+            state.slot_left.clip(min=0),
+            first=first,
+        )
+        for k, e in enumerate(rest.tolist()):
+            if slots[k] >= 0:
+                state.place(e, int(slots[k]))
+    return bool(np.all(state.slot[candidates[:n_must]] >= 0))
+
+
 def _uniform(inst: Instance, edges: IntArray) -> bool:
     """True when every involved participant is free in every open slot of equal size."""
     open_slots = inst.slot_capacity > 0
@@ -393,44 +439,31 @@ def plan_meetings(
             state.place(e, int(open_slots[c]))
         all_placed = True
     elif len(candidates):
-        hard = np.zeros(len(candidates), dtype=bool)
-        hard[: len(mm_set)] = True
-        slots = place_by_matchings(
-            inst.edge_s[candidates],
-            inst.edge_i[candidates],
-            inst.common[candidates],
-            slot_weight[candidates],
-            inst.slot_capacity,
-            first=hard,
+        placed_all_musts = _place_candidates(
+            state, candidates, slot_weight, pref_slot, {}, n_must=len(mm_set)
         )
-        if bool(np.all(slots[hard] >= 0)):
-            for k, e in enumerate(candidates.tolist()):
-                if slots[k] >= 0:
-                    state.place(e, int(slots[k]))
-        else:
+        if not placed_all_musts:
             # keep the must-meets where the exact step put them, place the rest around them
-            for e, t in mm_placed_slot.items():
-                state.place(e, t)
-            rest = candidates[len(mm_set) :]
-            slots = place_by_matchings(
-                inst.edge_s[rest],
-                inst.edge_i[rest],
-                state.residual_common()[rest],
-                slot_weight[rest],
-                state.slot_left.clip(min=0),
+            state = _State(inst)
+            _place_candidates(
+                state, candidates, slot_weight, pref_slot, mm_placed_slot, n_must=len(mm_set)
             )
-            for k, e in enumerate(rest.tolist()):
-                if slots[k] >= 0:
-                    state.place(e, int(slots[k]))
         all_placed = bool(np.all(state.slot[candidates] >= 0))
     else:
         all_placed = True
+    # The relaxation's value is reached when every chosen meeting sits in a slot
+    # worth its full weight (with re-planning: its previous slot, if it had one).
+    placed_c = candidates[state.slot[candidates] >= 0]
+    at_best = bool(
+        np.all(slot_weight[placed_c, state.slot[placed_c]] >= best_weight[placed_c] - 1e-12)
+    )
+    reached = all_placed and at_best
 
     # 4. repair rounds on what is left
     tried = np.zeros(n_edges, dtype=bool)
     tried[candidates] = True
     rounds = 0
-    while not all_placed and rounds < MAX_REPAIR_ROUNDS and time.monotonic() < deadline:
+    while not reached and rounds < MAX_REPAIR_ROUNDS and time.monotonic() < deadline:
         rounds += 1
         common = state.residual_common()
         cap = state.residual_capacity()
@@ -473,14 +506,14 @@ def plan_meetings(
             break
     if rounds:
         logger.info("planner used %d repair round(s)", rounds)
-    if not all_placed and time.monotonic() < deadline:
+    if not reached and time.monotonic() < deadline:
         _polish(inst, state, slot_weight, min_meetings, deadline)
-    if not all_placed:
+    if not reached:
         passes = _improve_by_slots(inst, state, slot_weight, min_meetings, deadline)
         logger.info("planner improved slot by slot in %d pass(es)", passes)
         moves = _improve_by_slot_pairs(inst, state, slot_weight, min_meetings, deadline)
         logger.info("planner improved %d pair(s) of slots", moves)
-    if not all_placed and time.monotonic() >= deadline:
+    if not reached and time.monotonic() >= deadline:
         notes.append("time limit reached; the plan is feasible but may not be optimal")
 
     # 5. tables and the result
@@ -522,7 +555,7 @@ def plan_meetings(
         final_degree = inst.fixed_degree + state.degree
         shortfalls = _shortfalls(inst, min_meetings, final_degree, relaxed_degree, eligible)
     # Every edge of the exact relaxation placed: the plan reaches the bound.
-    optimal = bool(all_placed and mm_optimal)
+    optimal = bool(reached and mm_optimal)
     return Plan(
         meetings=meetings,
         total_score=total,

@@ -357,12 +357,12 @@ def register_participants(store: Store, event_id: str, frame: pd.DataFrame) -> t
         pid = store.resolve_id(role, str(row["participant_id"]).strip())
         max_m = row.get("max_meetings")
         max_value: int | None = None
-        if max_m is not None and not (isinstance(max_m, float) and np.isnan(max_m)):
+        if max_m is not None and not pd.isna(max_m):
             max_value = int(max_m)
             if max_value < 0:
                 raise ValidationError(f"participant {n} ({pid}): max_meetings must be 0 or more")
         name = row.get("display_name")
-        shown = None if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+        shown = None if name is None or pd.isna(name) else str(name)
         records.append((role, pid, max_value, (shown or "").strip() or None))
     added = updated = 0
     with store.session() as session:
@@ -422,8 +422,8 @@ def participants(store: Store, event_id: str) -> pd.DataFrame:
     for role, pid, shown in zip(
         frame["role"], frame["participant_id"], frame["display_name"], strict=True
     ):
-        if shown:
-            public.append(str(shown))
+        if isinstance(shown, str) and shown:
+            public.append(shown)
         elif role == "supplier":
             public.append(names.get(pid, f"UMKM {pid}"))
         else:
