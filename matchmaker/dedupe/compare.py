@@ -498,6 +498,14 @@ def compare(
             codes, sim, tf = _contact(ctx, comp, row_a, row_b)
         elif comp.method == "place":
             codes, sim, tf = _place(ctx, comp, row_a, row_b)
+        elif comp.method == "number":
+            values = ctx.prepared[comp.field].to_numpy(dtype=np.float64)
+            va, vb = values[row_a], values[row_b]
+            missing = ~(np.isfinite(va) & np.isfinite(vb))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sim = np.minimum(va, vb) / np.maximum(va, vb)
+            sim[missing] = np.nan
+            codes = _cut(comp, sim, np.zeros(len(row_a), dtype=bool), missing)
         elif comp.method == "set":
             masks = ctx.masks(comp.field)
             ma, mb = masks[row_a], masks[row_b]

@@ -86,19 +86,27 @@ def _exact_code(level_names: tuple[str, ...]) -> int:
     return level_names.index("exact") if "exact" in level_names else 0
 
 
-def _u_matrix(spec: ModelSpec, k: int) -> FloatArray:
-    """``u`` of comparison ``k`` by level of its ``given`` field.
+def _given_keys(spec: ModelSpec, k: int) -> list[str]:
+    """Every combination of the levels of comparison ``k``'s ``given`` fields, in code order."""
+    keys = [""]
+    for g in spec.comparisons[k].given:
+        names = spec.comparison(g).level_names
+        keys = [f"{key}|{name}" if key else name for key in keys for name in names]
+    return keys
 
-    Row 0 is the plain ``u`` (given field missing or not conditioned), row
-    ``g + 1`` the ``u`` when the given field is at level ``g``.
+
+def _u_matrix(spec: ModelSpec, k: int) -> FloatArray:
+    """``u`` of comparison ``k`` by the levels of its ``given`` fields.
+
+    Row 0 is the plain ``u`` (not conditioned, or a given field missing); row
+    ``c + 1`` the ``u`` for combination ``c`` of :func:`_given_keys`.
     """
     comp = spec.comparisons[k]
     plain = np.asarray(comp.u_table(), dtype=np.float64)
-    if comp.given is None:
+    if not comp.given:
         return plain[None, :]
-    given = spec.comparison(comp.given)
     rows = [plain] + [
-        np.asarray(comp.u_table(name), dtype=np.float64) for name in given.level_names
+        np.asarray(comp.u_table(key), dtype=np.float64) for key in _given_keys(spec, k)
     ]
     return np.vstack(rows)
 
@@ -106,11 +114,16 @@ def _u_matrix(spec: ModelSpec, k: int) -> FloatArray:
 def _given_codes(matrix: CodeMatrix, spec: ModelSpec, k: int) -> npt.NDArray[np.int64]:
     """Row of :func:`_u_matrix` to use for every pair (0 when unconditioned)."""
     comp = spec.comparisons[k]
-    if comp.given is None:
-        return np.zeros(len(matrix), dtype=np.int64)
-    g = [c.field for c in spec.comparisons].index(comp.given)
-    codes = matrix[:, g].astype(np.int64)
-    return np.where(codes == MISSING, 0, codes + 1)
+    out = np.zeros(len(matrix), dtype=np.int64)
+    if not comp.given:
+        return out
+    fields = [c.field for c in spec.comparisons]
+    missing = np.zeros(len(matrix), dtype=bool)
+    for g in comp.given:
+        codes = matrix[:, fields.index(g)].astype(np.int64)
+        missing |= codes == MISSING
+        out = out * len(spec.comparison(g).levels) + np.maximum(codes, 0)
+    return np.where(missing, 0, out + 1)
 
 
 def _log_m(matrix: CodeMatrix, m: list[FloatArray]) -> FloatArray:
@@ -276,25 +289,23 @@ def _conditional_u(
 ) -> ModelSpec:
     """Re-estimate ``u_given`` from reference pairs weighted by their non-duplicate posterior."""
     weights = counts.astype(np.float64) * (1.0 - post)
-    fields = [c.field for c in spec.comparisons]
     new: list[Comparison] = []
     for k, comp in enumerate(spec.comparisons):
-        if comp.given is None:
+        if not comp.given:
             new.append(comp)
             continue
-        g = fields.index(comp.given)
-        given = spec.comparisons[g]
+        rows_of = _given_codes(patterns, spec, k)
         codes = patterns[:, k].astype(np.int64)
+        n_levels = len(comp.levels)
         table: dict[str, tuple[float, ...]] = {}
-        for level_code, level_name in enumerate(given.level_names):
-            rows = (patterns[:, g] == level_code) & (codes != MISSING)
+        for c, key in enumerate(_given_keys(spec, k)):
+            rows = (rows_of == c + 1) & (codes != MISSING)
             total = float(weights[rows].sum())
             if total < _MIN_CONDITIONAL_WEIGHT:
                 continue
-            n_levels = len(comp.levels)
             num = np.bincount(codes[rows], weights=weights[rows], minlength=n_levels)
             share = (num + _SMOOTHING) / (num.sum() + _SMOOTHING * n_levels)
-            table[level_name] = tuple(float(x) for x in share)
+            table[key] = tuple(float(x) for x in share)
         new.append(replace(comp, u_given=table))
     return replace(spec, comparisons=tuple(new))
 
@@ -329,8 +340,9 @@ def fit(
       *other* anchor fields (``spec.anchors``: a shared phone or e-mail), still
       weighted by their posterior. A field with fewer than
       ``spec.min_anchor_pairs`` anchored pairs uses all candidates.
-    * *Name-conditional u.* For comparisons with ``given`` (place and trade
-      given the name), ``u`` is estimated separately for each name level from
+    * *Name-conditional u.* For comparisons with ``given`` (place given the
+      name, trade given name and place), ``u`` is estimated separately for
+      each combination of the given fields' levels from
       ``reference`` pairs — records with alike names anywhere in the country
       (:func:`matchmaker.dedupe.index.name_alike_pairs`), chosen on the name
       alone — weighted by their posterior of being *different* businesses.

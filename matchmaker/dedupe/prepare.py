@@ -42,6 +42,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "province",
     "city",
     "categories",
+    "revenue",
 )
 
 
@@ -131,7 +132,8 @@ def prepare(
         every later stage). ``phones``/``emails`` hold every normalised
         contact; ``phone``/``email`` the first or ``None``; ``tokens`` the name
         tokens; ``name_key`` the sorted distinct tokens; ``categories`` a
-        sorted tuple; ``owner`` the owner's name found after an honorific
+        sorted tuple; ``revenue`` the annual (suppliers) or monthly (Imers)
+        revenue, NaN when missing; ``owner`` the owner's name found after an honorific
         (``""`` when none), kept out of ``tokens`` and ``name_key``;
         ``words`` both together (what blocking keys are made of).
 
@@ -182,6 +184,16 @@ def prepare(
         if "categories" in src.columns
         else [()] * len(src)
     )
+    revenue_col = next(
+        (c for c in ("annual_revenue_idr", "monthly_revenue_idr", "revenue") if c in src.columns),
+        None,
+    )
+    revenue = (
+        pd.to_numeric(src[revenue_col], errors="coerce").astype("float64").to_numpy()
+        if revenue_col is not None
+        else np.full(len(src), np.nan)
+    )
+    revenue = np.where(revenue > 0, revenue, np.nan)
     out = pd.DataFrame(
         {
             "id": ids.astype(object),
@@ -197,6 +209,7 @@ def prepare(
             "province": pd.Series(province, dtype=object),
             "city": pd.Series(city, dtype=object),
             "categories": pd.Series(categories, dtype=object),
+            "revenue": revenue,
         }
     )
     return out

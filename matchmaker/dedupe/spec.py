@@ -35,7 +35,7 @@ __all__ = [
 #: Code of the neutral level used when either side lacks the value.
 MISSING = -1
 
-Method = Literal["name", "phone", "email", "place", "exact", "string", "set"]
+Method = Literal["name", "phone", "email", "place", "exact", "string", "set", "number"]
 BlockKey = Literal[
     "phone",
     "phone_fuzzy",
@@ -48,7 +48,7 @@ BlockKey = Literal[
     "swap_token",
 ]
 
-_METHODS = ("name", "phone", "email", "place", "exact", "string", "set")
+_METHODS = ("name", "phone", "email", "place", "exact", "string", "set", "number")
 _KEYS = (
     "phone",
     "phone_fuzzy",
@@ -105,7 +105,8 @@ class Comparison:
         the same province, same province only, different province: one
         comparison so that a shared city is not counted twice with its
         province), ``exact`` (equal or not), ``string`` (rapidfuzz ratio),
-        ``set`` (same set, overlapping, disjoint).
+        ``set`` (same set, overlapping, disjoint), ``number`` (ratio of the
+        smaller to the larger positive value, e.g. reported revenue).
     levels:
         From strongest agreement to disagreement, the last being the
         catch-all ``different``.
@@ -115,15 +116,17 @@ class Comparison:
     tf_max_bits:
         Bound on the absolute term-frequency adjustment, in bits.
     given:
-        Another comparison (``name``) whose level this one's ``u`` depends
-        on. Look-alike businesses cluster: two different shops both called
-        "Berkah Jaya" are far more often in the same town and trade than two
-        records drawn at random, so agreement on place or trade is weaker
-        evidence when the names already agree. ``None`` for plain ``u``.
+        Other comparisons (``name``, then ``place``) whose levels this one's
+        ``u`` depends on. Look-alike businesses cluster: two different shops
+        both called "Berkah Jaya" are far more often in the same town and
+        trade than two records drawn at random, so agreement on place or
+        trade is weaker evidence when the names already agree. Empty for
+        plain ``u``.
     u_given:
-        For each level name of ``given``, this comparison's ``u`` per level
-        among different businesses at that level (estimated by
-        :func:`~matchmaker.dedupe.model.fit`); levels not listed use ``u``.
+        For each combination of levels of ``given`` (level names joined by
+        ``|``, e.g. ``exact|same_province``), this comparison's ``u`` per
+        level among different businesses with those levels (estimated by
+        :func:`~matchmaker.dedupe.model.fit`); combinations not listed use ``u``.
     """
 
     field: str
@@ -131,7 +134,7 @@ class Comparison:
     levels: tuple[Level, ...]
     tf_adjust: bool = False
     tf_max_bits: float = 6.0
-    given: str | None = None
+    given: tuple[str, ...] = ()
     u_given: dict[str, tuple[float, ...]] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -148,10 +151,10 @@ class Comparison:
                     f"{len(self.levels)} levels"
                 )
 
-    def u_table(self, given_level: str | None = None) -> tuple[float, ...]:
-        """``u`` per level, conditional on the level of :attr:`given` when known."""
-        if given_level is not None and given_level in self.u_given:
-            return self.u_given[given_level]
+    def u_table(self, given_levels: str | None = None) -> tuple[float, ...]:
+        """``u`` per level, conditional on the levels of :attr:`given` (``|``-joined) when known."""
+        if given_levels is not None and given_levels in self.u_given:
+            return self.u_given[given_levels]
         return tuple(lv.u for lv in self.levels)
 
     @property
@@ -262,12 +265,13 @@ class ModelSpec:
         names = [c.field for c in self.comparisons]
         if len(set(names)) != len(names):
             raise ValidationError(f"each field may be compared once, got {names}")
-        for comp in self.comparisons:
-            if comp.given is not None and (comp.given not in names or comp.given == comp.field):
-                raise ValidationError(
-                    f"comparison {comp.field!r} is conditioned on {comp.given!r}, which is not "
-                    f"another compared field ({', '.join(names)})"
-                )
+        for k, comp in enumerate(self.comparisons):
+            for g in comp.given:
+                if g not in names[:k]:
+                    raise ValidationError(
+                        f"comparison {comp.field!r} is conditioned on {g!r}, which is not a "
+                        f"field compared before it ({', '.join(names[:k]) or 'none'})"
+                    )
 
     def comparison(self, field_name: str) -> Comparison:
         """The comparison of ``field_name``.
@@ -329,7 +333,7 @@ class ModelSpec:
                     ),
                     tf_adjust=bool(c.get("tf_adjust", False)),
                     tf_max_bits=float(c.get("tf_max_bits", 6.0)),
-                    given=None if c.get("given") is None else str(c["given"]),
+                    given=tuple(str(g) for g in (c.get("given") or ())),
                     u_given={
                         str(k): tuple(float(x) for x in v)
                         for k, v in (c.get("u_given") or {}).items()
@@ -396,7 +400,13 @@ def default_spec() -> ModelSpec:
     ModelSpec
     """
     alike_place = (0.03, 1e-5, 0.095, 0.875)
-    alike_trade = (0.06, 0.07, 0.87)
+    # trade of look-alikes: same town → often same trade too
+    alike_trade = {
+        "exact": (0.28, 0.07, 0.65),
+        "close": (0.28, 0.07, 0.65),
+        "same_province": (0.1, 0.07, 0.83),
+        "different": (0.05, 0.07, 0.88),
+    }
     return ModelSpec(
         comparisons=(
             Comparison(
@@ -451,8 +461,17 @@ def default_spec() -> ModelSpec:
                     Level("different", None, m=0.01, u=0.89999),
                 ),
                 tf_adjust=True,
-                given="name",
+                given=("name",),
                 u_given={"exact": alike_place, "close": alike_place, "partial": alike_place},
+            ),
+            Comparison(
+                "revenue",
+                "number",
+                (
+                    Level("close", 0.67, m=0.6, u=0.11),
+                    Level("near", 0.33, m=0.38, u=0.18),
+                    Level("different", None, m=0.02, u=0.71),
+                ),
             ),
             Comparison(
                 "categories",
@@ -462,8 +481,12 @@ def default_spec() -> ModelSpec:
                     Level("overlap", None, m=0.14, u=0.055),
                     Level("different", None, m=0.06, u=0.922),
                 ),
-                given="name",
-                u_given={"exact": alike_trade, "close": alike_trade, "partial": alike_trade},
+                given=("name", "place"),
+                u_given={
+                    f"{name}|{place}": shares
+                    for name in ("exact", "close", "partial")
+                    for place, shares in alike_trade.items()
+                },
             ),
         ),
         blocking=(

@@ -9,7 +9,9 @@ form or an event sign-up would write them: legal form moved, dropped or
 changed, honorifics and the owner's name added or left out, words abbreviated
 (``Smbr``, ``Sej.``) or in the old spelling (``Soember Djaja``), typos, words
 swapped, the phone written another way (``0812-…``, ``+62 812 …``,
-``62812…``) or missing, the e-mail missing, the city changed or missing.
+``62812…``) or missing, the e-mail missing, the city changed or missing, the
+revenue reported differently (log-normal noise, sd 0.35: two reports of one
+business differ by up to a factor two) or not at all.
 The true entity of every record is known, so pairwise precision and recall can
 be measured. Nothing here is real: phone numbers are random and e-mail
 addresses use reserved example domains.
@@ -151,8 +153,10 @@ class PlantedRegistry:
         ``kind``, ``profile_id``, ``phone``, ``email`` as written (many formats).
     truth:
         ``id``, ``entity_id`` (records of one entity are duplicates of each
-        other), ``copy`` (0 for the first record of an entity) and
-        ``variations`` (``;``-separated tags of what was changed).
+        other), ``copy`` (0 for the first record of an entity),
+        ``variations`` (``;``-separated tags of what was changed),
+        ``twin_of`` (the entity whose name this distinct entity borrowed, or
+        -1) and ``phone_from`` (the entity whose phone it shares, or -1).
     """
 
     frame: pd.DataFrame
@@ -180,6 +184,7 @@ class _Entity:
     categories: list[str]
     phone: str | None
     email: str | None
+    scale: float = 0.5  # position of its revenue on a log scale, 0 … 1
 
 
 class _Generator:
@@ -266,7 +271,7 @@ class _Generator:
             local = "".join(core[:2]).lower() + str(int(rng.integers(1, 999)))
             email = f"{local}@{self.pick(_DOMAINS)}"
         return _Entity(legal, self.chance(0.1), core, person, female, province, city, categories,
-                       phone, email)  # fmt: skip
+                       phone, email, float(rng.random()))  # fmt: skip
 
     def sibling(self, base: _Entity) -> _Entity:
         """A different business with a name like ``base``'s (same words, one changed)."""
@@ -468,16 +473,24 @@ def plant_duplicates(
     gen = _Generator(rng, kind)
     sizes = _sizes(rng, n_records, duplicate_share)
     entities: list[_Entity] = []
+    twin_of: list[int] = []
+    phone_from: list[int] = []
     for _ in sizes:
+        base = -1
         if entities and rng.random() < similar_share:
-            e = gen.sibling(entities[int(rng.integers(len(entities)))])
+            base = int(rng.integers(len(entities)))
+            e = gen.sibling(entities[base])
         else:
             e = gen.entity()
+        donor = -1
         if entities and rng.random() < shared_phone_share:
-            donor = entities[int(rng.integers(len(entities)))]
-            if donor.phone is not None:
-                e.phone = donor.phone
+            pick = int(rng.integers(len(entities)))
+            if entities[pick].phone is not None:
+                e.phone = entities[pick].phone
+                donor = pick
         entities.append(e)
+        twin_of.append(base)
+        phone_from.append(donor)
 
     width = max(6, len(str(n_records)))
     prefix = "S" if kind == "supplier" else "I"
@@ -535,7 +548,11 @@ def plant_duplicates(
             shown_city = None if city is None else gen.render_city(city) if vary else city
             rid = ids[k]
             k += 1
-            rows.append(_profile_row(kind, rid, name, province, shown_city, categories, rng))
+            revenue_shown = rng.random() >= 0.12  # an optional field: often left empty
+            shown_scale = e.scale if revenue_shown else None
+            rows.append(
+                _profile_row(kind, rid, name, province, shown_city, categories, shown_scale, rng)
+            )
             contacts.append(
                 {
                     "kind": kind,
@@ -547,7 +564,14 @@ def plant_duplicates(
                 }
             )
             truth.append(
-                {"id": rid, "entity_id": ent_id, "copy": copy, "variations": ";".join(tags)}
+                {
+                    "id": rid,
+                    "entity_id": ent_id,
+                    "copy": copy,
+                    "variations": ";".join(tags),
+                    "twin_of": twin_of[ent_id],
+                    "phone_from": phone_from[ent_id],
+                }
             )
     columns = SUPPLIER_COLUMNS if kind == "supplier" else IMER_COLUMNS
     frame = pd.DataFrame(rows, columns=list(columns))
@@ -566,10 +590,15 @@ def _profile_row(
     province: str,
     city: str | None,
     categories: list[str],
+    scale: float | None,
     rng: np.random.Generator,
 ) -> dict[str, object]:
+    """One profile row; revenue is the entity's as reported (log-normal, sd 0.35), or missing."""
+    noise = float(np.exp(rng.normal(0.0, 0.35)))
     if kind == "supplier":
-        revenue = float(np.round(10 ** rng.uniform(7.5, 10.5), -5))
+        revenue = (
+            float("nan") if scale is None else float(np.round(10 ** (7.5 + 3 * scale) * noise, -5))
+        )
         return {
             "supplier_id": rid,
             "name": name,
@@ -578,7 +607,7 @@ def _profile_row(
             "categories": categories,
             "products": "",
             "annual_revenue_idr": revenue,
-            "umkm_class": reference.umkm_class_for_revenue(revenue),
+            "umkm_class": None if scale is None else reference.umkm_class_for_revenue(revenue),
             "monthly_capacity_units": float(rng.integers(10, 5000)),
             "min_order_qty": int(rng.integers(1, 50)),
             "unit_price_idr": float(rng.integers(5, 500) * 1000),
@@ -586,14 +615,16 @@ def _profile_row(
             "certifications": [],
             "ships_to": [province],
         }
-    revenue = float(np.round(10 ** rng.uniform(6.5, 9.5), -5))
+    revenue = (
+        float("nan") if scale is None else float(np.round(10 ** (6.5 + 3 * scale) * noise, -5))
+    )
     return {
         "imer_id": rid,
         "name": name,
         "province": province,
         "city": city,
         "monthly_revenue_idr": revenue,
-        "stage": reference.stage_for_revenue(revenue),
+        "stage": "hit_and_runner" if scale is None else reference.stage_for_revenue(revenue),
         "categories": categories,
         "products": "",
         "channels": ["instagram"],

@@ -98,10 +98,17 @@ def test_registry_review_merge_and_undo(tmp_path: Path, reg: PlantedRegistry) ->
     )
     assert found.exit_code == 0, found.output
     assert "queued for review" in found.output
-    listing = runner.invoke(app, ["dedupe", "review", "list", "--db", db, "--limit", "3"])
+    wide = {"COLUMNS": "300"}
+    listing = runner.invoke(app, ["dedupe", "review", "list", "--db", db, "--limit", "3"], env=wide)
     assert listing.exit_code == 0, listing.output
     assert "review queue (pending)" in listing.output
-    assert "08" not in listing.output and "+62" not in listing.output  # phones only on request
+    staff = runner.invoke(
+        app, ["dedupe", "review", "list", "--db", db, "--limit", "3", "--show-contacts"], env=wide
+    )
+    assert staff.exit_code == 0, staff.output
+    phones = [p for p in reg.contacts["phone"].dropna() if p in staff.output]
+    assert phones  # staff see phones on request …
+    assert not any(p in listing.output for p in phones)  # … and only then
 
     rejected = runner.invoke(app, ["dedupe", "review", "reject", "1", "--db", db, "--note", "beda"])
     assert rejected.exit_code == 0 and "review 1 rejected" in rejected.output

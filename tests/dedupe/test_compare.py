@@ -88,6 +88,7 @@ def _pair_frame(rows: list[dict[str, object]]) -> tuple[pd.DataFrame, pd.DataFra
             "supplier_id": [f"S{i}" for i in range(len(rows))],
             "name": [r["name"] for r in rows],
             "province": [r.get("province", "Jawa Tengah") for r in rows],
+            "annual_revenue_idr": [r.get("revenue", float("nan")) for r in rows],
             "city": [r.get("city") for r in rows],
             "categories": [r.get("categories", ["food"]) for r in rows],
         }
@@ -115,9 +116,11 @@ def test_levels_of_a_typical_duplicate() -> None:
     levels = _levels(
         [
             {"name": "CV Sumber Rejeki Bpk. Slamet", "phone": "0812-3456-7890",
-             "email": "sumber@example.com", "city": "Kota Semarang", "categories": ["food"]},
+             "email": "sumber@example.com", "city": "Kota Semarang", "categories": ["food"],
+             "revenue": 1_200_000_000.0},
             {"name": "Sumber Rezeki, CV", "phone": "+62 812 3456 7890",
-             "email": "SUMBER@example.com", "city": "Semarang", "categories": ["food", "herbal"]},
+             "email": "SUMBER@example.com", "city": "Semarang", "categories": ["food", "herbal"],
+             "revenue": 1_000_000_000.0},
         ]
     )  # fmt: skip
     assert levels == {
@@ -126,6 +129,7 @@ def test_levels_of_a_typical_duplicate() -> None:
         "phone": "exact",
         "email": "exact",
         "place": "exact",
+        "revenue": "close",
         "categories": "overlap",
     }
 
@@ -134,9 +138,9 @@ def test_levels_close_different_and_missing() -> None:
     levels = _levels(
         [
             {"name": "Batik Merapi Abadi", "phone": "0812-3456-7890", "city": "Sleman",
-             "email": "batik@example.com"},
+             "email": "batik@example.com", "revenue": 3e8},
             {"name": "Batik Merapy Abadi", "phone": "0812-3456-7891", "city": None,
-             "categories": ["handicraft"]},
+             "categories": ["handicraft"], "revenue": 2e9},
         ]
     )  # fmt: skip
     assert levels["name"] == "close"
@@ -144,6 +148,7 @@ def test_levels_close_different_and_missing() -> None:
     assert levels["email"] == "missing"
     assert levels["place"] == "same_province"  # city missing on one side
     assert levels["categories"] == "different"
+    assert levels["revenue"] == "different"
     levels = _levels([{"name": "Kopi Toba", "province": "Bali"}, {"name": "Toko Mebel Jati"}])
     assert levels["name"] == "different"
     assert levels["place"] == "different"

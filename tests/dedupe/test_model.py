@@ -147,7 +147,9 @@ def test_scores_are_explained_by_their_bits() -> None:
 def test_name_conditional_u_counts_place_less_when_names_agree() -> None:
     """Look-alike distinct businesses share a town far more often than random pairs."""
     spec = _spec(TRUE_M, TRUE_U)
-    comps = tuple(replace(c, given="name") if c.field == "place" else c for c in spec.comparisons)
+    comps = tuple(
+        replace(c, given=("name",)) if c.field == "place" else c for c in spec.comparisons
+    )
     spec = replace(spec, comparisons=comps)
     rng = np.random.default_rng(7)
     cand = pd.DataFrame(_draw(rng, 3_000, TRUE_U))
