@@ -3,7 +3,7 @@
 ``StoreDep`` is the app's :class:`~matchmaker.store.Store`; ``PrincipalDep`` is
 whoever called (anonymous without a token); ``MemberDep``, ``StaffDep`` and
 ``AdminDep`` refuse callers below that role (401 without a token, 403 with
-one); ``RecommenderDep`` is the cached fitted model.
+one); :class:`ModelHolder` keeps the fitted recommender.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -37,7 +38,6 @@ __all__ = [
     "MemberDep",
     "ModelHolder",
     "PrincipalDep",
-    "RecommenderDep",
     "SettingsDep",
     "StaffDep",
     "StatsCache",
@@ -132,15 +132,23 @@ def _admin(principal: MemberDep) -> Principal:
 AdminDep = Annotated[Principal, Depends(_admin)]
 
 
-def _declared_query(dependant: Any) -> set[str]:
-    names = {p.alias for p in dependant.query_params}
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin in (list, tuple, set, frozenset):
+        return True
+    return origin in (Union, UnionType) and any(_is_list(a) for a in get_args(annotation))
+
+
+def _declared_query(dependant: Any) -> dict[str, bool]:
+    """Query parameter names of an endpoint, each with whether it may repeat."""
+    names = {p.alias: _is_list(p.field_info.annotation) for p in dependant.query_params}
     for sub in dependant.dependencies:
-        names |= _declared_query(sub)
+        names.update(_declared_query(sub))
     return names
 
 
 def reject_unknown_query(request: Request) -> None:
-    """Answer 422 for query parameters the endpoint does not know (a typo is not ignored)."""
+    """Answer 422 for unknown or repeated query parameters (a typo is not silently ignored)."""
     if not request.query_params:
         return
     route = request.scope.get("route")
@@ -148,37 +156,69 @@ def reject_unknown_query(request: Request) -> None:
     if dependant is None:
         return
     known = _declared_query(dependant)
-    unknown = sorted({k for k in request.query_params if k not in known})
-    if unknown:
-        allowed = ", ".join(sorted(known)) or "none"
-        raise ApiValidationError(
-            [
-                FieldProblem(["query", name], f"unknown query parameter; known ones: {allowed}")
-                for name in unknown
-            ]
-        )
+    keys = [k for k, _ in request.query_params.multi_items()]
+    unknown = sorted({k for k in keys if k not in known})
+    repeated = sorted({k for k in keys if k in known and not known[k] and keys.count(k) > 1})
+    allowed = ", ".join(sorted(known)) or "none"
+    problems = [
+        FieldProblem(["query", name], f"unknown query parameter; known ones: {allowed}")
+        for name in unknown
+    ] + [FieldProblem(["query", name], "give this parameter only once") for name in repeated]
+    if problems:
+        raise ApiValidationError(problems)
 
 
 # --------------------------------------------------------------------- model
 class ModelHolder:
-    """The fitted recommender, loaded once per app and reloaded when its files change.
+    """The fitted recommender, loaded once per app and kept in step with the registry.
+
+    * The model is loaded on first use, and again when a new fit replaced its
+      files (checked at most every ``check_seconds``).
+    * It is bound to the registry as it was when loaded. When the registry has
+      changed (``fingerprint`` differs) and ``refresh_seconds`` have passed, a
+      fresh copy is bound in a background thread and swapped in; requests keep
+      being served by the previous copy meanwhile.
+    * :meth:`refresh` binds a fresh copy at once (used when a request names a
+      profile stored after the model was bound).
+
+    The served object is never changed in place, so concurrent requests are safe.
 
     Parameters
     ----------
     model_dir:
         Folder the model was saved to (``matchmaker fit``).
     loader:
-        Loads a model from ``model_dir``; raises
+        Loads a model from ``model_dir`` bound to the current registry; raises
         :class:`~matchmaker.errors.NotFittedError` when there is none.
+    fingerprint:
+        A cheap value that changes whenever the registry changes.
+    refresh_seconds:
+        Least time between background re-bindings (0: never in the background).
+    check_seconds:
+        Least time between checks of the model files and the fingerprint.
     """
 
-    def __init__(self, model_dir: Path, loader: Callable[[Path], Any]) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        loader: Callable[[Path], Any],
+        *,
+        fingerprint: Callable[[], Hashable] | None = None,
+        refresh_seconds: float = 30.0,
+        check_seconds: float = 2.0,
+    ) -> None:
         self.model_dir = model_dir
         self._loader = loader
+        self._fingerprint = fingerprint
+        self.refresh_seconds = refresh_seconds
+        self.check_seconds = check_seconds
         self._lock = threading.Lock()
         self._model: Any = None
         self._stamp: tuple[float, int] | None = None
+        self._bound_to: Hashable = None
+        self._bound_at = 0.0
         self._checked = 0.0
+        self._refreshing: threading.Thread | None = None
 
     def _current_stamp(self) -> tuple[float, int] | None:
         if not self.model_dir.is_dir():
@@ -200,8 +240,20 @@ class ModelHolder:
         """Whether a model is in memory."""
         return self._model is not None
 
+    def _print(self) -> Hashable:
+        return self._fingerprint() if self._fingerprint is not None else None
+
+    def _load_locked(self, stamp: tuple[float, int] | None) -> Any:
+        bound_to = self._print()
+        self._model = self._loader(self.model_dir)
+        self._stamp = stamp
+        self._bound_to = bound_to
+        self._bound_at = time.monotonic()
+        log.info("loaded recommender from %s", self.model_dir)
+        return self._model
+
     def get(self) -> Any:
-        """The model; loads it on first use and again when a new fit replaced its files.
+        """The model to answer with now.
 
         Raises
         ------
@@ -210,40 +262,48 @@ class ModelHolder:
         """
         now = time.monotonic()
         model = self._model
-        if model is not None and now - self._checked < 2.0:
+        if model is not None and now - self._checked < self.check_seconds:
             return model
         with self._lock:
             self._checked = now
             stamp = self._current_stamp()
-            if self._model is not None and stamp == self._stamp:
-                return self._model
-            if stamp is None and self._model is None:
+            if self._model is None and stamp is None:
                 raise NotFittedError(
                     f"no fitted model in {self.model_dir}; run `matchmaker fit` and retry "
                     "(or restart the API with --model pointing at the model folder)"
                 )
-            if stamp is None:
-                return self._model
-            self._model = self._loader(self.model_dir)
-            self._stamp = stamp
-            log.info("loaded recommender from %s", self.model_dir)
+            if self._model is None or (stamp is not None and stamp != self._stamp):
+                return self._load_locked(stamp)
+            due = self.refresh_seconds > 0 and now - self._bound_at >= self.refresh_seconds
+            if due and self._refreshing is None and self._print() != self._bound_to:
+                self._refreshing = threading.Thread(
+                    target=self._refresh_in_background, name="model-refresh", daemon=True
+                )
+                self._refreshing.start()
+            elif due:
+                self._bound_at = now
             return self._model
 
-    def reload(self) -> Any:
-        """Load the model from disk now."""
+    def _refresh_in_background(self) -> None:
+        try:
+            bound_to = self._print()
+            model = self._loader(self.model_dir)
+            with self._lock:
+                self._model, self._bound_to, self._bound_at = model, bound_to, time.monotonic()
+            log.info("re-bound the recommender to the changed registry")
+        except Exception:  # keep serving the previous copy; the next check retries
+            log.exception("re-binding the recommender failed; still serving the previous one")
+        finally:
+            self._refreshing = None
+
+    def refresh(self) -> Any:
+        """Load the model now, bound to the registry as it is now."""
         with self._lock:
-            self._model = None
-            self._stamp = None
-            self._checked = 0.0
-        return self.get()
+            return self._load_locked(self._current_stamp())
 
-
-def _recommender(request: Request) -> Any:
-    holder: ModelHolder = request.app.state.models
-    return holder.get()
-
-
-RecommenderDep = Annotated[Any, Depends(_recommender)]
+    def reload(self) -> Any:
+        """Load the model from disk now (same as :meth:`refresh`)."""
+        return self.refresh()
 
 
 # --------------------------------------------------------------------- stats

@@ -8,7 +8,6 @@ ASGI server with the factory::
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,15 +16,18 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import func, select
 
 from api.deps import ModelHolder, StatsCache, reject_unknown_query
 from api.errors import install_error_handlers
 from api.routers import imers, imports, partnerships, shortlists, stats, suppliers, system, tokens
 from api.settings import Settings
 from matchmaker import __version__
+from matchmaker.ranking import Recommender
 from matchmaker.store import Store
+from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
 
-__all__ = ["app_from_environment", "create_app", "load_recommender"]
+__all__ = ["app_from_environment", "create_app", "load_recommender", "registry_fingerprint"]
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +67,31 @@ _TAGS = [
 ]
 
 
-def load_recommender(model_dir: Path, store: Store) -> Any:
-    """Load the fitted recommender saved in ``model_dir`` for ``store``'s registry.
+def load_recommender(model_dir: Path, store: Store) -> Recommender:
+    """Load the fitted recommender saved in ``model_dir``, bound to ``store``'s registry now.
 
     Raises
     ------
     NotFittedError
         Nothing has been fitted into ``model_dir``.
     """
-    ranking = importlib.import_module("matchmaker.ranking")
-    return ranking.Recommender.load(model_dir, store=store)
+    return Recommender.load(model_dir, store.registry())
+
+
+def registry_fingerprint(store: Store) -> tuple[Any, ...]:
+    """A cheap value that changes whenever profiles or partnership events change.
+
+    Counts and the newest change time of each profile table, and the newest
+    event id: enough to tell the served model that its registry snapshot is stale.
+    """
+    with store.engine.connect() as conn:
+        parts: list[Any] = []
+        for table in (SupplierRow, ImerRow):
+            parts.extend(conn.execute(select(func.count(), func.max(table.updated_at))).one())
+        parts.extend(
+            conn.execute(select(func.count(), func.max(PartnershipEventRow.event_id))).one()
+        )
+    return tuple(parts)
 
 
 def create_app(
@@ -124,7 +141,10 @@ def create_app(
     app.state.settings = settings
     app.state.store = the_store
     app.state.models = ModelHolder(
-        model_dir, loader if loader is not None else (lambda d: load_recommender(d, the_store))
+        model_dir,
+        loader if loader is not None else (lambda d: load_recommender(d, the_store)),
+        fingerprint=lambda: registry_fingerprint(the_store),
+        refresh_seconds=settings.model_refresh_seconds,
     )
     app.state.stats_cache = StatsCache(settings.stats_cache_seconds)
     install_error_handlers(app)

@@ -48,6 +48,7 @@ __all__ = [
     "PartnershipState",
     "ProfileId",
     "ProposeRequest",
+    "ShortlistFiltersBody",
     "ShortlistItem",
     "ShortlistPreviewRequest",
     "ShortlistPublic",
@@ -487,12 +488,31 @@ class ImerDraft(_ImerFields):
     categories: Many
 
 
+class ShortlistFiltersBody(_Strict):
+    """The shortlist filters of ``matchmaker shortlist`` (tolerant values)."""
+
+    province: list[ShortText] | None = Field(
+        default=None, max_length=40, description="Suppliers based in one of these provinces."
+    )
+    category: list[ShortText] | None = Field(
+        default=None, max_length=30, description="Suppliers listing one of these categories."
+    )
+    dropship_only: StrictBool = Field(default=False, description="Suppliers offering dropship.")
+    certification: list[ShortText] | None = Field(
+        default=None, max_length=10, description="Suppliers holding all of these."
+    )
+    max_moq: StrictInt | None = Field(
+        default=None, ge=1, le=10_000_000, description="Suppliers with MOQ at most this."
+    )
+
+
 class ShortlistPreviewRequest(_Strict):
     """A profile that is not stored yet (the registration form) and what to ask."""
 
     profile: ImerDraft = Field(description="The Imer as typed into the form.")
     k: StrictInt = Field(default=10, ge=1, le=100)
     lang: Literal["id", "en"] = "id"
+    filters: ShortlistFiltersBody | None = None
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -507,6 +527,7 @@ class ShortlistPreviewRequest(_Strict):
                     },
                     "k": 5,
                     "lang": "id",
+                    "filters": {"province": ["Jatim", "Jateng"], "dropship_only": True},
                 }
             ]
         }

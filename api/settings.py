@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         Create or upgrade the schema when the app starts.
     stats_cache_seconds:
         How long public statistics are reused before being recounted.
+    model_refresh_seconds:
+        Least time between re-bindings of the recommender to a changed registry
+        (0: only when a request names a profile the model does not know).
     max_upload_bytes:
         Largest accepted import file.
     max_page_size:
@@ -69,6 +72,7 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     init_db: bool = True
     stats_cache_seconds: float = Field(default=60.0, ge=0)
+    model_refresh_seconds: float = Field(default=30.0, ge=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_page_size: int = Field(default=500, ge=1, le=10_000)
     cors_origins: list[str] = Field(default_factory=list)

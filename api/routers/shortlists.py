@@ -1,19 +1,36 @@
-"""Shortlists: suppliers for an Imer, Imers for a supplier, and a preview for a new profile."""
+"""Shortlists: suppliers for an Imer, Imers for a supplier, and a preview for a new profile.
+
+The fitted recommender (``matchmaker fit``) is loaded once per app and bound to
+the registry as it was then; it is re-bound in the background when the
+registry changes, and at once when a profile it does not know yet is asked
+for. Pairs that are active *now* in the store are always left out, so a
+partnership activated a moment ago never comes back as a recommendation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api import profiles
-from api.deps import MemberDep, RecommenderDep, StoreDep
-from api.errors import error_responses
+from api.deps import MemberDep, ModelHolder, StoreDep
+from api.errors import ApiValidationError, FieldProblem, error_responses
 from api.routers.imers import ImerIdPath
 from api.routers.suppliers import SupplierIdPath
-from api.schemas import ShortlistItem, ShortlistPreviewRequest, ShortlistPublic
-from matchmaker.auth import PermissionDeniedError
+from api.schemas import (
+    ShortlistFiltersBody,
+    ShortlistItem,
+    ShortlistPreviewRequest,
+    ShortlistPublic,
+)
+from matchmaker import parsing
+from matchmaker.auth import PermissionDeniedError, Principal
+from matchmaker.errors import NotFoundError, ParseError
+from matchmaker.ranking import ShortlistFilters
+from matchmaker.store import Store, derive_partnerships
 
 __all__ = ["router"]
 
@@ -21,7 +38,114 @@ router = APIRouter(tags=["shortlists"])
 
 K = Annotated[int, Query(ge=1, le=100, description="How many partners to return.")]
 Lang = Annotated[Literal["id", "en"], Query(description="Language of the reasons.")]
+Provinces = Annotated[
+    list[str] | None,
+    Query(description="Only partners based in one of these provinces (tolerant, repeatable)."),
+]
+Categories = Annotated[
+    list[str] | None,
+    Query(description="Only partners listing one of these categories (repeatable)."),
+]
+DropshipOnly = Annotated[
+    bool,
+    Query(description="Suppliers offering dropship (for a supplier: Imers needing it)."),
+]
 _ERRORS = error_responses(401, 403, 404)
+
+
+def _parse_many(
+    loc: tuple[str, ...], parse: Callable[[str], str], values: list[str] | None
+) -> tuple[str, ...]:
+    out: list[str] = []
+    problems: list[FieldProblem] = []
+    for value in values or []:
+        if len(value) > 100:
+            problems.append(FieldProblem(loc, "must have at most 100 characters"))
+            continue
+        try:
+            out.append(parse(value))
+        except ParseError as exc:
+            problems.append(FieldProblem(loc, str(exc), exc.suggestions))
+    if problems:
+        raise ApiValidationError(problems)
+    return tuple(dict.fromkeys(out))
+
+
+def _filters(
+    where: tuple[str, ...],
+    province: list[str] | None,
+    category: list[str] | None,
+    dropship_only: bool,
+    certification: list[str] | None = None,
+    max_moq: int | None = None,
+) -> ShortlistFilters:
+    return ShortlistFilters(
+        provinces=_parse_many((*where, "province"), parsing.parse_province, province),
+        categories=_parse_many((*where, "category"), parsing.parse_category, category),
+        dropship_only=dropship_only,
+        certifications=_parse_many(
+            (*where, "certification"), parsing.parse_certification, certification
+        ),
+        max_moq=max_moq,
+    )
+
+
+def _active_partners(store: Store, kind: Literal["imer", "supplier"], profile_id: str) -> set[str]:
+    if kind == "imer":
+        events = store.events(imer_id=profile_id)
+    else:
+        events = store.events(supplier_id=profile_id)
+    if events.empty:
+        return set()
+    pairs = derive_partnerships(events)
+    other = "supplier_id" if kind == "imer" else "imer_id"
+    return {str(x) for x in pairs.loc[pairs["status"] == "active", other]}
+
+
+def _ask(request: Request, ask: Callable[[Any], pd.DataFrame]) -> pd.DataFrame:
+    holder: ModelHolder = request.app.state.models
+    try:
+        return ask(holder.get())
+    except NotFoundError:
+        # A profile stored after the model was bound: bind it to the registry now.
+        return ask(holder.refresh())
+
+
+def _items(
+    store: Store,
+    principal: Principal,
+    frame: pd.DataFrame,
+    target: Literal["supplier", "imer"],
+    k: int,
+    drop: set[str],
+) -> list[ShortlistItem]:
+    key = profiles.id_column(target)
+    if len(frame):
+        frame = frame[~frame[key].astype(str).isin(drop)].head(k)
+    ids = [str(x) for x in frame[key]] if len(frame) else []
+    info: dict[str, dict[str, Any]] = {}
+    if ids:
+        stored = store.suppliers(ids) if target == "supplier" else store.imers(ids)
+        for rec in stored.to_dict("records"):
+            info[str(rec[key])] = {str(c): v for c, v in rec.items()}
+    items = []
+    for rank, r in enumerate(frame.to_dict("records"), start=1):
+        ident = str(r[key])
+        about = info.get(ident, {})
+        # An Imer's name may be a person's: only staff see it in a shortlist.
+        show_name = target == "supplier" or principal.is_staff
+        items.append(
+            ShortlistItem(
+                rank=rank,
+                score=float(r["score"]),
+                reasons=_reasons(r.get("reasons")),
+                name=str(about["name"]) if about and show_name else None,
+                province=str(about["province"]) if about else None,
+                categories=[str(c) for c in about.get("categories", [])],
+                **{key: ident},
+            )
+        )
+    return items
 
 
 def _reasons(value: Any) -> list[str]:
@@ -32,21 +156,6 @@ def _reasons(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
-def _items(frame: pd.DataFrame, target: Literal["supplier", "imer"]) -> list[ShortlistItem]:
-    key = profiles.id_column(target)
-    items = []
-    for r in frame.to_dict("records"):
-        items.append(
-            ShortlistItem(
-                rank=int(r["rank"]),
-                score=float(r["score"]),
-                reasons=_reasons(r.get("reasons")),
-                **{key: str(r[key])},
-            )
-        )
-    return items
-
-
 @router.get(
     "/imers/{imer_id}/shortlist",
     response_model=ShortlistPublic,
@@ -54,22 +163,39 @@ def _items(frame: pd.DataFrame, target: Literal["supplier", "imer"]) -> list[Sho
     responses=_ERRORS,
 )
 def imer_shortlist(
+    request: Request,
     imer_id: ImerIdPath,
     store: StoreDep,
     principal: MemberDep,
-    rec: RecommenderDep,
     k: K = 10,
     lang: Lang = "id",
+    province: Provinces = None,
+    category: Categories = None,
+    dropship_only: DropshipOnly = False,
+    certification: Annotated[
+        list[str] | None, Query(description="Suppliers holding all of these (repeatable).")
+    ] = None,
+    max_moq: Annotated[
+        int | None, Query(ge=1, le=10_000_000, description="Suppliers with MOQ at most this.")
+    ] = None,
 ) -> ShortlistPublic:
-    """The ``k`` best suppliers for a stored Imer with short reasons (staff, or the Imer's
-    own member token). Suppliers it already has an active partnership with are left out."""
+    """The ``k`` best suppliers for a stored Imer, each with short reasons in ``lang``
+    (staff, or the Imer's own member token), with the same filters as ``matchmaker
+    shortlist``. Suppliers it has an active partnership with are left out. Without a
+    fitted model the answer is 503: run ``matchmaker fit``."""
     resolved = store.resolve_id("imer", imer_id)
     if not principal.is_staff and not principal.owns("imer", resolved):
         raise PermissionDeniedError("a member may ask only for its own shortlist")
-    frame = rec.recommend_suppliers([resolved], k=k, lang=lang)
-    return ShortlistPublic(
-        for_kind="imer", for_id=resolved, k=k, lang=lang, items=_items(frame, "supplier")
+    filters = _filters(("query",), province, category, dropship_only, certification, max_moq)
+    drop = _active_partners(store, "imer", resolved)
+    frame = _ask(
+        request,
+        lambda rec: rec.recommend_suppliers(
+            [resolved], k=k + len(drop), filters=filters, lang=lang
+        ),
     )
+    items = _items(store, principal, frame, "supplier", k, drop)
+    return ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items)
 
 
 @router.get(
@@ -79,21 +205,29 @@ def imer_shortlist(
     responses=_ERRORS,
 )
 def supplier_shortlist(
+    request: Request,
     supplier_id: SupplierIdPath,
     store: StoreDep,
     principal: MemberDep,
-    rec: RecommenderDep,
     k: K = 10,
     lang: Lang = "id",
+    province: Provinces = None,
+    category: Categories = None,
+    dropship_only: DropshipOnly = False,
 ) -> ShortlistPublic:
-    """The ``k`` best Imers for a stored supplier (staff, or the supplier's own token)."""
+    """The ``k`` best Imers for a stored supplier (staff, or the supplier's own token).
+    Imers' names are shown to staff only; contact details never appear here."""
     resolved = store.resolve_id("supplier", supplier_id)
     if not principal.is_staff and not principal.owns("supplier", resolved):
         raise PermissionDeniedError("a member may ask only for its own shortlist")
-    frame = rec.recommend_imers([resolved], k=k, lang=lang)
-    return ShortlistPublic(
-        for_kind="supplier", for_id=resolved, k=k, lang=lang, items=_items(frame, "imer")
+    filters = _filters(("query",), province, category, dropship_only)
+    drop = _active_partners(store, "supplier", resolved)
+    frame = _ask(
+        request,
+        lambda rec: rec.recommend_imers([resolved], k=k + len(drop), filters=filters, lang=lang),
     )
+    items = _items(store, principal, frame, "imer", k, drop)
+    return ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items)
 
 
 @router.post(
@@ -103,21 +237,25 @@ def supplier_shortlist(
     responses=_ERRORS,
 )
 def preview(
-    body: ShortlistPreviewRequest, principal: MemberDep, rec: RecommenderDep
+    request: Request, body: ShortlistPreviewRequest, store: StoreDep, principal: MemberDep
 ) -> ShortlistPublic:
-    """The registration form's preview: the best suppliers for an Imer profile as typed,
-    without storing it. Values are parsed like the importer's (422 names the field)."""
-    del principal
+    """The registration form's preview (any token): the best suppliers for an Imer profile
+    as typed, without storing it. Values are parsed like the importer's, so a value that
+    cannot be resolved is a 422 naming the field (``body.profile.province``)."""
     values = body.profile.model_dump()
     values["imer_id"] = "preview"
     if values.get("name") is None:
         values["name"] = "preview"
     frame, _contacts = profiles.parse_profile("imer", values, loc_prefix=("body", "profile"))
-    result = rec.recommend_suppliers_for_profile(frame, k=body.k, lang=body.lang)
-    return ShortlistPublic(
-        for_kind="preview",
-        for_id=None,
-        k=body.k,
-        lang=body.lang,
-        items=_items(result, "supplier"),
+    f = body.filters or ShortlistFiltersBody()
+    filters = _filters(
+        ("body", "filters"), f.province, f.category, f.dropship_only, f.certification, f.max_moq
     )
+    result = _ask(
+        request,
+        lambda rec: rec.recommend_suppliers_for_profile(
+            frame, k=body.k, filters=filters, lang=body.lang
+        ),
+    )
+    items = _items(store, principal, result, "supplier", body.k, set())
+    return ShortlistPublic(for_kind="preview", for_id=None, k=body.k, lang=body.lang, items=items)

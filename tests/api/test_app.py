@@ -138,3 +138,64 @@ def test_serve_command_answers_over_http(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_model_holder_loads_once_and_follows_the_registry(tmp_path: Path) -> None:
+    from api.deps import ModelHolder
+    from matchmaker.errors import NotFittedError
+
+    folder = tmp_path / "models"
+    loads: list[int] = []
+    registry_version = [1]
+
+    def loader(_folder: Path) -> tuple[int, int]:
+        loads.append(registry_version[0])
+        return (len(loads), registry_version[0])
+
+    holder = ModelHolder(
+        folder,
+        loader,
+        fingerprint=lambda: registry_version[0],
+        refresh_seconds=0.05,
+        check_seconds=0,
+    )
+    with pytest.raises(NotFittedError, match="matchmaker fit"):
+        holder.get()
+    folder.mkdir()
+    (folder / "model.json").write_text("{}")
+    first = holder.get()
+    assert first == (1, 1) and holder.get() is first  # loaded once, reused
+    registry_version[0] = 2
+    time.sleep(0.06)
+    holder.get()  # starts a background re-binding; the old copy still answers
+    deadline = time.monotonic() + 5
+    while holder.get()[1] != 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert holder.get()[1] == 2
+    assert holder.refresh() == (len(loads), 2)
+    # A new fit (changed files) is loaded on the next request.
+    count = len(loads)
+    (folder / "arrays.npz").write_bytes(b"new")
+    holder.get()
+    assert len(loads) == count + 1
+
+
+def test_registry_fingerprint_changes_with_the_registry(sqlite_store: Store) -> None:
+    from api.main import registry_fingerprint
+
+    before = registry_fingerprint(sqlite_store)
+    seed_registry(sqlite_store)
+    seeded = registry_fingerprint(sqlite_store)
+    assert seeded != before
+    assert registry_fingerprint(sqlite_store) == seeded
+    from matchmaker.graph import lifecycle
+
+    lifecycle.propose(sqlite_store, "S1", "I1", actor="staff:test")
+    assert registry_fingerprint(sqlite_store) != seeded
+
+
+def test_default_model_dir_is_the_cli_s(tmp_path: Path) -> None:
+    from matchmaker.cli.shortlist import default_model_dir as cli_default
+
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    assert Settings(database_url=db).resolved_model_dir() == cli_default(db)

@@ -1,9 +1,10 @@
 """Property-based run of schemathesis against the app's own OpenAPI schema.
 
 Every operation is called with generated requests (valid and invalid) under an
-admin token, so requests reach the handlers; no response may be a server error
-or break the status codes, content types, headers and bodies the schema
-documents. Bounded per operation to keep the suite fast.
+admin token, so requests reach the handlers, over a small registry with a really
+fitted model; no response may be a server error or break the status codes,
+content types, headers and bodies the schema documents, and a request that breaks
+the schema must be refused. Bounded per operation to keep the suite fast.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from api.main import create_app
+from api.profiles import parse_profile
+from api.schemas import ImerCreate, SupplierCreate
 from api.settings import Settings
-from matchmaker import auth
+from matchmaker import auth, ingest
+from matchmaker.ranking import Recommender, RecommenderConfig
 from matchmaker.store import Store
+from matchmaker.synthetic import generate_registry, write_registry
 from tests.api.conftest import seed_registry
-from tests.api.test_roles import FakeRecommender
 
 CHECKS = [
     checks.not_a_server_error,
@@ -34,21 +38,38 @@ CHECKS = [
 
 
 def _build_app() -> tuple[Any, str]:
-    """An app over an in-memory SQLite registry (built at import: schemathesis needs it then)."""
-    store = Store("sqlite://")
+    """An app over a small fitted registry (built at import: schemathesis needs it then).
+
+    The registry holds the ids used in the schema's examples (S-0001, I-0001), so
+    example-driven requests reach the handlers' deeper paths.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="matchmaker-schemathesis-"))
+    csv = write_registry(generate_registry(n_suppliers=60, n_imers=25, seed=5), folder / "csv")
+    store = Store(f"sqlite:///{folder / 'hub.db'}")
     store.init()
+    for kind in ("suppliers", "imers", "partnerships"):
+        ingest.import_file(store, kind, csv[kind])
     seed_registry(store)
-    models = Path(tempfile.mkdtemp(prefix="matchmaker-schemathesis-"))
-    (models / "model.json").write_text("{}")
+    for kind, example in (("supplier", SupplierCreate), ("imer", ImerCreate)):
+        values = example.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
+        frame, contacts = parse_profile(kind, values)  # type: ignore[arg-type]
+        if kind == "supplier":
+            store.upsert_suppliers(frame, contacts)
+        else:
+            store.upsert_imers(frame, contacts)
+    Recommender(RecommenderConfig(text_dim=8, exposure_sample=0)).fit(store.registry()).save(
+        folder / "models"
+    )
     bearer = auth.create_token(store, "admin", label="schemathesis")[1]
     config = Settings(
         database_url=store.url,
-        model_dir=models,
+        model_dir=folder / "models",
         environment="test",
         init_db=False,
         stats_cache_seconds=0,
+        model_refresh_seconds=0,
     )
-    return create_app(config, store=store, loader=lambda _d: FakeRecommender(store)), bearer
+    return create_app(config, store=store), bearer
 
 
 APP, BEARER = _build_app()
@@ -58,7 +79,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
