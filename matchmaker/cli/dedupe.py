@@ -104,7 +104,10 @@ def run(
         Path | None,
         typer.Option(
             "--out",
-            help="Write the pairs (id_a, id_b, score, then decision and per-field levels).",
+            help=(
+                "Write the pairs scoring at least --low: id_a, id_b, score, then the decision "
+                "(merge/review) and each field's level and weight; no names or contacts."
+            ),
         ),
     ] = None,
     auto_merge: Annotated[

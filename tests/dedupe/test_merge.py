@@ -169,3 +169,16 @@ def test_merge_input_errors(store: Store) -> None:
         merge_records(store, "people", ["S1", "S2"])
     with pytest.raises(NotFoundError, match="no merge 99"):
         undo_merge(store, 99)
+
+
+def test_imers_merge_and_their_partnerships_follow(store: Store) -> None:
+    _seed(store)
+    raw_before = _dump(store)
+    record = merge_records(store, "imers", ["I1", "I2"], survivor="I2", actor="staff")
+    assert store.imer_ids() == {"I2"}
+    pairs = store.partnerships()
+    assert set(zip(pairs["supplier_id"], pairs["imer_id"], strict=True)) == {
+        ("S2", "I2"), ("S1", "I2"), ("S3", "I2")
+    }  # fmt: skip
+    undo_merge(store, record.merge_id)
+    assert _dump(store) == raw_before
