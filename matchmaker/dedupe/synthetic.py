@@ -197,7 +197,7 @@ class _Generator:
         self.p_weights = weights / weights.sum()
         self.used_phones: set[str] = set()
 
-    # ------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------ drawing
     def pick(self, options: tuple[str, ...] | list[str]) -> str:
         return options[int(self.rng.integers(len(options)))]
 
