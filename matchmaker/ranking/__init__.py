@@ -9,11 +9,21 @@ Public entry points::
     rec.recommend_imers(["S000001"], k=10)                 # supplier_id, rank, imer_id, ...
     rec.score_pairs(pairs)                                 # reciprocal compatibility per pair
     rec.save("models/"); Recommender.load("models/", registry)
+
+``demo_shortlists(store_or_registry, k=5, model_dir=...)`` renders example
+shortlists with reasons for ``matchmaker demo``; offline evaluation lives in
+:mod:`matchmaker.ranking.evaluation`.
 """
 
-from matchmaker.ranking.candidates import CandidateIndex, build_embeddings
+from matchmaker.ranking.candidates import (
+    CandidateIndex,
+    build_embeddings,
+    compress_embeddings,
+    compression_transforms,
+)
 from matchmaker.ranking.config import RecommenderConfig
 from matchmaker.ranking.congestion import congestion_penalty, imer_slots, supplier_slots
+from matchmaker.ranking.demo import demo_shortlists
 from matchmaker.ranking.reasons import LANGUAGES, ReasonInputs, write_reasons
 from matchmaker.ranking.recommender import (
     MODEL_FORMAT,
@@ -37,7 +47,10 @@ __all__ = [
     "ShortlistFilters",
     "SideWeights",
     "build_embeddings",
+    "compress_embeddings",
+    "compression_transforms",
     "congestion_penalty",
+    "demo_shortlists",
     "imer_slots",
     "supplier_slots",
     "write_reasons",

@@ -32,7 +32,12 @@ import numpy.typing as npt
 
 from matchmaker.features import Factor
 
-__all__ = ["CandidateIndex", "build_embeddings"]
+__all__ = [
+    "CandidateIndex",
+    "build_embeddings",
+    "compress_embeddings",
+    "compression_transforms",
+]
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +91,73 @@ def build_embeddings(factors: Sequence[Factor], weights: Mapping[str, float]) ->
     q_emb = np.ascontiguousarray(np.concatenate(q_blocks, axis=1), dtype=np.float32)
     k_emb = np.ascontiguousarray(np.concatenate(k_blocks, axis=1), dtype=np.float32)
     return q_emb, k_emb
+
+
+def _gram_basis(
+    a: npt.NDArray[np.float64], tol: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Eigenvectors and eigenvalues of ``a.T @ a`` above ``tol`` (relative)."""
+    gram = a.T @ a
+    lam, vec = np.linalg.eigh(gram)
+    keep = lam > tol * max(float(lam.max()), 1e-300)
+    return vec[:, keep], lam[keep]
+
+
+def compression_transforms(
+    queries: F32, items: F32, rank: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """Linear maps to the best rank-``rank`` approximation of ``queries @ items.T``.
+
+    With ``Q = U_q S_q V_q^T`` and ``K = U_k S_k V_k^T`` (from the two small Gram
+    matrices) the score matrix is ``U_q M U_k^T`` with ``M = S_q V_q^T V_k S_k``;
+    keeping the top singular directions of ``M`` gives maps ``T_q``, ``T_k`` such
+    that ``(Q T_q)(K T_k)^T`` is the Frobenius-optimal rank-``rank`` approximation
+    of every query-item score, computed without forming the score matrix
+    (``O((n_q + n_k) d^2)``).
+
+    Parameters
+    ----------
+    queries, items:
+        ``(n_q, d)`` and ``(n_k, d)`` embeddings.
+    rank:
+        Target dimension.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray) or None
+        ``(d, r)`` maps with ``r <= rank``; ``None`` when no compression is needed.
+    """
+    q = np.asarray(queries, dtype=np.float64)
+    k = np.asarray(items, dtype=np.float64)
+    if q.shape[1] <= rank or len(q) == 0 or len(k) == 0:
+        return None
+    vq, lq = _gram_basis(q, 1e-12)
+    vk, lk = _gram_basis(k, 1e-12)
+    if len(lq) == 0 or len(lk) == 0:
+        return None
+    middle = (np.sqrt(lq)[:, None] * vq.T) @ (vk * np.sqrt(lk)[None, :])
+    a, sing, bt = np.linalg.svd(middle)
+    r = max(1, min(rank, int((sing > sing[0] * 1e-9).sum())))
+    root = np.sqrt(sing[:r])
+    tq = vq @ ((1.0 / np.sqrt(lq))[:, None] * a[:, :r] * root)
+    tk = vk @ ((1.0 / np.sqrt(lk))[:, None] * bt[:r].T * root)
+    return tq, tk
+
+
+def compress_embeddings(queries: F32, items: F32, rank: int) -> tuple[F32, F32]:
+    """Embeddings of dimension at most ``rank`` whose dot products best keep the scores.
+
+    See :func:`compression_transforms`; returns the inputs unchanged when their
+    dimension is already at most ``rank``.
+    """
+    maps = compression_transforms(queries, items, rank)
+    if maps is None:
+        return queries, items
+    tq, tk = maps
+    return (
+        np.ascontiguousarray(np.asarray(queries, np.float64) @ tq, dtype=np.float32),
+        np.ascontiguousarray(np.asarray(items, np.float64) @ tk, dtype=np.float32),
+    )
 
 
 class CandidateIndex:

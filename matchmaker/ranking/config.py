@@ -22,12 +22,19 @@ class RecommenderConfig:
         Dimension of the product text embedding.
     n_candidates:
         Candidates per query kept by retrieval and scored exactly.
+    retrieval_dim:
+        Dimension of the retrieval embeddings: the weighted signal factors are
+        compressed to the best approximation of this rank (see
+        :func:`matchmaker.ranking.candidates.compress_embeddings`).
     block_by_category:
         Retrieve only among profiles sharing a category or a related one
         (topped up from outside the block when it holds fewer than
         ``n_candidates``).
     negatives_per_pair:
         Sampled non-partners per decided pair and direction, for training.
+    max_decided_pairs:
+        At most this many decided proposals (the most recent) are used for
+        training; bounds fitting time and memory at national scale.
     hard_negative_share:
         Share of sampled non-partners drawn from the same category block.
     negative_weight:
@@ -76,8 +83,10 @@ class RecommenderConfig:
 
     text_dim: int = 64
     n_candidates: int = 200
+    retrieval_dim: int = 64
     block_by_category: bool = True
     negatives_per_pair: int = 4
+    max_decided_pairs: int = 100_000
     hard_negative_share: float = 0.5
     negative_weight: float = 1.0
     poor_rating: float = 2.0
@@ -99,7 +108,14 @@ class RecommenderConfig:
     random_state: int = 0
 
     def __post_init__(self) -> None:
-        positive = ("text_dim", "n_candidates", "chunk_size", "exposure_k")
+        positive = (
+            "text_dim",
+            "n_candidates",
+            "retrieval_dim",
+            "chunk_size",
+            "exposure_k",
+            "max_decided_pairs",
+        )
         for name in positive:
             if int(getattr(self, name)) < 1:
                 raise ValidationError(f"config {name} must be >= 1, got {getattr(self, name)}")

@@ -53,7 +53,11 @@ from matchmaker.features import (
     pair_signals,
     signal_factors,
 )
-from matchmaker.ranking.candidates import CandidateIndex, build_embeddings
+from matchmaker.ranking.candidates import (
+    CandidateIndex,
+    build_embeddings,
+    compression_transforms,
+)
 from matchmaker.ranking.config import RecommenderConfig
 from matchmaker.ranking.congestion import congestion_penalty, imer_slots, supplier_slots
 from matchmaker.ranking.reasons import ReasonInputs, check_lang, write_reasons
@@ -204,6 +208,7 @@ class _Snapshot:
     imr_partners: F64
     index_for_imers: CandidateIndex | None = None
     index_for_suppliers: CandidateIndex | None = None
+    query_map: F64 | None = None  # compression of Imer query vectors
     sup_penalty: F64 = field(default_factory=lambda: np.zeros(0))
     imr_penalty: F64 = field(default_factory=lambda: np.zeros(0))
 
@@ -365,6 +370,12 @@ class Recommender:
         s_rows = snap.sup_index.get_indexer(pd.Index(o.supplier_id)).astype(np.int64)
         i_rows = snap.imr_index.get_indexer(pd.Index(o.imer_id)).astype(np.int64)
         decided = (s_rows >= 0) & (i_rows >= 0) & np.isfinite(o.decided_at)
+        if decided.sum() > cfg.max_decided_pairs:
+            # keep the most recent decided proposals (ties by position: deterministic)
+            order = np.argsort(-np.where(decided, o.proposed_at, -np.inf), kind="stable")
+            keep = np.zeros(len(decided), bool)
+            keep[order[: cfg.max_decided_pairs]] = True
+            decided &= keep
         jj, ii = s_rows[decided], i_rows[decided]
         rng = np.random.default_rng(cfg.random_state)
         lag = rng.uniform(0.0, 2.0 * cfg.feature_lag_days, size=int(decided.sum()))
@@ -483,6 +494,11 @@ class Recommender:
             supplier_records=snap.sup_records, imer_records=snap.imr_records,
         )  # fmt: skip
         q_imer, k_sup = build_embeddings(factors, weights)
+        maps = compression_transforms(q_imer, k_sup, cfg.retrieval_dim)
+        if maps is not None:
+            snap.query_map = maps[0]
+            q_imer = np.ascontiguousarray(q_imer @ maps[0], dtype=np.float32)
+            k_sup = np.ascontiguousarray(k_sup @ maps[1], dtype=np.float32)
         snap.index_for_imers = CandidateIndex(
             q_imer, k_sup, snap.imers.relevant, snap.suppliers.sells, snap.suppliers.primary,
             block=cfg.block_by_category,
@@ -605,19 +621,6 @@ class Recommender:
         poor[found] = snap.pair_poor[pos_c[found]]
         return declined, poor
 
-    def _exclusions(self, snap: _Snapshot, direction: Direction, rows: I64) -> dict[int, I64]:
-        excluded = snap.pair_keys[snap.pair_excluded]
-        if excluded.size == 0:
-            return {}
-        s_rows, i_rows = np.divmod(excluded, len(snap.imers))
-        query, item = (i_rows, s_rows) if direction == "suppliers" else (s_rows, i_rows)
-        sel = np.isin(query, rows)
-        out: dict[int, I64] = {}
-        for q, it in zip(query[sel].tolist(), item[sel].tolist(), strict=True):
-            out.setdefault(q, np.zeros(0, np.int64))
-            out[q] = np.append(out[q], it)
-        return out
-
     def _score_rows(
         self, snap: _Snapshot, ii: I64, jj: I64, direction: Direction | None
     ) -> tuple[F64, F64, BoolArray, BoolArray, BoolArray]:
@@ -634,8 +637,74 @@ class Recommender:
         if direction is not None and cfg.congestion:
             pen = snap.sup_penalty[jj] if direction == "suppliers" else snap.imr_penalty[ii]
             log_s = log_s - pen
-            congested = pen > 0.1
+            # flagged in the reasons when demand is at least twice what it can serve
+            congested = (pen > 0) & (pen >= cfg.congestion_strength * np.log(2.0) - 1e-12)
         return log_s, full, declined, poor, congested
+
+    def _candidates(
+        self,
+        snap: _Snapshot,
+        direction: Direction,
+        rows: I64,
+        k: int,
+        filters: ShortlistFilters | None,
+        *,
+        vectors: tuple[F32, BoolArray] | None = None,
+        exhaustive: bool = False,
+    ) -> tuple[I64, I64]:
+        """Candidate (query row, item row) pairs: retrieved, or every allowed item."""
+        cfg = self.config
+        if direction == "suppliers":
+            index = snap.index_for_imers
+            allowed = filters.supplier_mask(snap.suppliers) if filters and filters.active else None
+        else:
+            index = snap.index_for_suppliers
+            allowed = filters.imer_mask(snap.imers) if filters and filters.active else None
+        assert index is not None
+        n_cand = max(cfg.n_candidates, k)
+        if vectors is not None:
+            local, it = index.search_vectors(vectors[0], vectors[1], n_cand, allowed=allowed)
+            return rows[local], it
+        excluded = self._excluded_keys(snap)
+        if exhaustive:
+            items = np.arange(index.n_items, dtype=np.int64)
+            if allowed is not None:
+                items = items[allowed]
+            qq, it = np.repeat(rows, len(items)), np.tile(items, len(rows))
+        else:
+            # ask for enough to still have n_cand after dropping running partners
+            extra = _max_excluded(excluded, rows, len(snap.imers), direction)
+            qq, it = index.search(rows, n_cand + extra, allowed=allowed)
+        if excluded.size:
+            ii, jj = (qq, it) if direction == "suppliers" else (it, qq)
+            keep = ~np.isin(jj * len(snap.imers) + ii, excluded)
+            qq, it = qq[keep], it[keep]
+        return qq, it
+
+    def _rank_candidates(
+        self,
+        snap: _Snapshot,
+        direction: Direction,
+        rows: I64,
+        qq: I64,
+        it: I64,
+        k: int,
+    ) -> tuple[I64, I64, F64, tuple[F64, BoolArray, BoolArray, BoolArray]]:
+        """Exact scores of candidates; top-k per query in request order, ties by id."""
+        item_ids = snap.suppliers.ids if direction == "suppliers" else snap.imers.ids
+        ii, jj = (qq, it) if direction == "suppliers" else (it, qq)
+        log_s, x, declined, poor, congested = self._score_rows(snap, ii, jj, direction)
+        order = np.lexsort((item_ids[it], -log_s, _position(rows, qq)))
+        qq, it, log_s = qq[order], it[order], log_s[order]
+        starts = np.flatnonzero(np.r_[True, qq[1:] != qq[:-1]]) if len(qq) else np.zeros(0, int)
+        rank = np.arange(len(qq)) - np.repeat(starts, np.diff(np.r_[starts, len(qq)]))
+        keep = order[rank < k]
+        return (
+            qq[rank < k],
+            it[rank < k],
+            log_s[rank < k],
+            (x[keep], declined[keep], poor[keep], congested[keep]),
+        )
 
     def _rank_rows(
         self,
@@ -646,42 +715,18 @@ class Recommender:
         filters: ShortlistFilters | None,
         *,
         vectors: tuple[F32, BoolArray] | None = None,
+        exhaustive: bool = False,
     ) -> tuple[I64, I64, F64, tuple[F64, BoolArray, BoolArray, BoolArray]]:
         """Top-k items per query row: (query rows, item rows, log-scores, extras)."""
-        cfg = self.config
-        if direction == "suppliers":
-            index = snap.index_for_imers
-            allowed = filters.supplier_mask(snap.suppliers) if filters and filters.active else None
-            item_ids = snap.suppliers.ids
-        else:
-            index = snap.index_for_suppliers
-            allowed = filters.imer_mask(snap.imers) if filters and filters.active else None
-            item_ids = snap.imers.ids
-        assert index is not None
-        exclude = self._exclusions(snap, direction, rows) if vectors is None else {}
-        n_cand = max(cfg.n_candidates, k)
-        if vectors is None:
-            qq, it = index.search(rows, n_cand, allowed=allowed, exclude=exclude)
-        else:
-            local, it = index.search_vectors(vectors[0], vectors[1], n_cand, allowed=allowed)
-            qq = rows[local]
-        if direction == "suppliers":
-            ii, jj = qq, it
-        else:
-            ii, jj = it, qq
-        log_s, x, declined, poor, congested = self._score_rows(snap, ii, jj, direction)
-        order = np.lexsort((item_ids[it], -log_s, _position(rows, qq)))
-        qq, it, log_s = qq[order], it[order], log_s[order]
-        x, declined, poor, congested = x[order], declined[order], poor[order], congested[order]
-        starts = np.flatnonzero(np.r_[True, qq[1:] != qq[:-1]]) if len(qq) else np.zeros(0, int)
-        rank = np.arange(len(qq)) - np.repeat(starts, np.diff(np.r_[starts, len(qq)]))
-        keep = rank < k
-        return (
-            qq[keep],
-            it[keep],
-            log_s[keep],
-            (x[keep], declined[keep], poor[keep], congested[keep]),
+        qq, it = self._candidates(
+            snap, direction, rows, k, filters, vectors=vectors, exhaustive=exhaustive
         )
+        return self._rank_candidates(snap, direction, rows, qq, it, k)
+
+    def _excluded_keys(self, snap: _Snapshot) -> I64:
+        """Sorted pair keys of running partnerships (never recommended)."""
+        keys: I64 = snap.pair_keys[snap.pair_excluded]
+        return keys
 
     def _frame(
         self,
@@ -788,6 +833,7 @@ class Recommender:
         filters: ShortlistFilters | None,
         lang: str,
         with_reasons: bool = True,
+        exhaustive: bool = False,
     ) -> pd.DataFrame:
         snap = self._bound()
         check_lang(lang)
@@ -800,10 +846,32 @@ class Recommender:
             np.arange(len(index), dtype=np.int64) if ids is None else self._rows(index, ids, kind)
         )
         frames = []
-        for chunk in _chunks(rows, self.config.chunk_size):
-            qq, it, log_s, extras = self._rank_rows(snap, direction, chunk, k, filters)
+        n_items = len(snap.suppliers) if direction == "suppliers" else len(snap.imers)
+        if exhaustive:
+            size = max(1, 200_000 // max(n_items, 1))
+            batches = [(c, *self._candidates(snap, direction, c, k, filters, exhaustive=True))
+                       for c in _chunks(rows, size)]  # fmt: skip
+        else:
+            # one retrieval pass for the whole batch (large, efficient matrix products),
+            # then exact scoring chunk by chunk
+            qq, it = self._candidates(snap, direction, rows, k, filters)
+            position = _position(rows, qq)
+            order = np.argsort(position, kind="stable")
+            qq, it = qq[order], it[order]
+            bounds = np.searchsorted(position[order], np.arange(0, len(rows) + 1))
+            batches = []
+            for start in range(0, len(rows), self.config.chunk_size):
+                stop = min(start + self.config.chunk_size, len(rows))
+                lo, hi = bounds[start], bounds[stop]
+                batches.append((rows[start:stop], qq[lo:hi], it[lo:hi]))
+        for chunk, c_qq, c_it in batches:
+            top_q, top_i, log_s, extras = self._rank_candidates(
+                snap, direction, chunk, c_qq, c_it, k
+            )
             frames.append(
-                self._frame(snap, direction, qq, it, log_s, extras, lang, with_reasons=with_reasons)
+                self._frame(
+                    snap, direction, top_q, top_i, log_s, extras, lang, with_reasons=with_reasons
+                )
             )
         if not frames:
             return _empty(direction)
@@ -817,6 +885,7 @@ class Recommender:
         lang: str = "id",
         *,
         with_reasons: bool = True,
+        exhaustive: bool = False,
     ) -> pd.DataFrame:
         """The ``k`` best suppliers for each Imer.
 
@@ -832,6 +901,9 @@ class Recommender:
             Language of the reasons: ``"id"`` (default) or ``"en"``.
         with_reasons:
             ``False`` leaves ``reasons`` empty (faster, for evaluation).
+        exhaustive:
+            Score every supplier exactly instead of the retrieved candidates
+            (slow; for audits and for measuring candidate recall).
 
         Returns
         -------
@@ -847,7 +919,7 @@ class Recommender:
         NotFittedError
             If the recommender is neither fitted nor loaded.
         """
-        return self._recommend("suppliers", imer_ids, k, filters, lang, with_reasons)
+        return self._recommend("suppliers", imer_ids, k, filters, lang, with_reasons, exhaustive)
 
     def recommend_imers(
         self,
@@ -857,6 +929,7 @@ class Recommender:
         lang: str = "id",
         *,
         with_reasons: bool = True,
+        exhaustive: bool = False,
     ) -> pd.DataFrame:
         """The ``k`` best Imers for each supplier.
 
@@ -864,7 +937,7 @@ class Recommender:
         ----------
         supplier_ids:
             Suppliers to serve (``None``: every supplier).
-        k, filters, lang, with_reasons:
+        k, filters, lang, with_reasons, exhaustive:
             As in :meth:`recommend_suppliers` (filters apply to the Imers).
 
         Returns
@@ -879,7 +952,7 @@ class Recommender:
         ValidationError
             If a supplier-only filter is set.
         """
-        return self._recommend("imers", supplier_ids, k, filters, lang, with_reasons)
+        return self._recommend("imers", supplier_ids, k, filters, lang, with_reasons, exhaustive)
 
     def recommend_suppliers_for_profile(
         self,
@@ -917,6 +990,8 @@ class Recommender:
             supplier_records=snap.sup_records[:1], imer_records=records,
         )  # fmt: skip
         q_vec, _ = build_embeddings(factors, self._retrieval_signal_weights())
+        if snap.query_map is not None:
+            q_vec = np.ascontiguousarray(q_vec @ snap.query_map, dtype=np.float32)
         temp = _with_imers(snap, profiles, records)
         qq, it, log_s, extras = self._rank_rows(
             temp, "suppliers", rows, k, filters, vectors=(q_vec, profiles.relevant > 0)
@@ -1182,6 +1257,18 @@ def _sample_items(
     return out
 
 
+def _max_excluded(excluded: I64, rows: I64, n_imers: int, direction: Direction) -> int:
+    """Most running partners any of the query rows has."""
+    if excluded.size == 0:
+        return 0
+    s_rows, i_rows = np.divmod(excluded, n_imers)
+    query = i_rows if direction == "suppliers" else s_rows
+    sel = np.isin(query, rows)
+    if not sel.any():
+        return 0
+    return int(np.bincount(query[sel]).max())
+
+
 def _chunks(rows: I64, size: int) -> Iterable[I64]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -1189,8 +1276,12 @@ def _chunks(rows: I64, size: int) -> Iterable[I64]:
 
 def _position(rows: I64, qq: I64) -> I64:
     """Position of each query row in the requested order (keeps output in input order)."""
-    pos = {int(r): k for k, r in enumerate(rows.tolist())}
-    return np.fromiter((pos[int(q)] for q in qq.tolist()), dtype=np.int64, count=len(qq))
+    if len(rows) == 0:
+        return np.zeros(len(qq), dtype=np.int64)
+    lookup = np.full(int(rows.max()) + 1, -1, dtype=np.int64)
+    lookup[rows] = np.arange(len(rows), dtype=np.int64)
+    out: I64 = lookup[qq]
+    return out
 
 
 def _rows_strict(index: pd.Index, ids: pd.Series, kind: str) -> I64:
