@@ -41,7 +41,7 @@ FloatArray = npt.NDArray[np.float64]
 FLOW_RESOLUTION = 10**9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fairness:
     """The minimum-meetings preference, as bonus units per meeting.
 
@@ -75,7 +75,7 @@ class Fairness:
         return int(np.sum(d * self.minimum - d * (d - 1) // 2))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FlowSelection:
     """Chosen candidate edges and the degree each participant got."""
 
@@ -83,7 +83,7 @@ class FlowSelection:
     degree: IntArray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Placement:
     """Slot of each candidate edge (``-1`` when not placed) and the solver outcome."""
 

@@ -49,7 +49,7 @@ WISH_RAISE = 0.25
 WISHED_FLOOR = 0.05
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EventPairs:
     """The pairs an event may schedule.
 

@@ -14,7 +14,7 @@ from matchmaker.events.model import SCHEDULE_COLUMNS, PlanningProblem
 __all__ = ["ExactResult", "solve_exact"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ExactResult:
     """Outcome of :func:`solve_exact`.
 

@@ -141,7 +141,7 @@ def _category_labels(slugs: Any, lang: str) -> list[str]:
     return labels
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Agenda:
     """One participant's meetings.
 
@@ -474,7 +474,7 @@ def table_plan_html(
 
 
 # --------------------------------------------------------------------- summaries
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Summary:
     """An event's (or a plan file's) numbers.
 

@@ -35,11 +35,12 @@ SCHEDULE_COLUMNS: tuple[str, ...] = ("slot", "table", "supplier_id", "imer_id", 
 MEETING_COLUMNS: tuple[str, ...] = (*SCHEDULE_COLUMNS, "must_meet", "fixed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PlanningProblem:
     """One day of one-to-one meetings to plan.
 
-    Slots count from 1, tables count from 1 within a slot.
+    Slots count from 1, tables count from 1 within a slot. Suppliers and
+    Imers are told apart by role, so the same id may name one of each.
 
     Parameters
     ----------
@@ -101,7 +102,7 @@ class Shortfall:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan:
     """The planner's answer.
 
@@ -113,11 +114,11 @@ class Plan:
     total_score:
         Sum of ``score`` over the meetings (fixed ones included).
     upper_bound:
-        An upper bound on the total score of the new (non-fixed) meetings
-        that any plan with the same must-meets and the same minimum-meetings
-        level could reach, from the flow relaxation; ``None`` when the planner
-        optimised adjusted weights (re-planning priorities), where the bound
-        is on those weights instead.
+        An upper bound on ``total_score`` (fixed meetings included) over
+        every plan with the same must-meets and the same minimum-meetings
+        level, from the flow relaxation; ``None`` when the planner optimised
+        adjusted weights (re-planning priorities and stability), where the
+        bound holds for those weights instead.
     optimal:
         True when the plan is proven optimal: every meeting chosen by the
         exact relaxation was placed, so the relaxation bound is reached.

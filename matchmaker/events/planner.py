@@ -2,33 +2,40 @@
 
 How it works (and what it guarantees):
 
-1. **Must-meets first.** The must-meet pairs are placed by an exact MILP that
-   places as many of them as possible (ties: higher score). Each one left out
-   is reported with its reason (no common free slot, a participant with more
-   must-meets than meetings, no tables left, or clashes with the other
-   must-meets).
-2. **Selection.** Which other pairs meet is chosen *exactly* as a
-   maximum-weight degree-bounded bipartite b-matching with at most
-   ``tables × open slots`` meetings in total (min-cost flow, network simplex),
-   using each participant's free slots as an extra bound on its degree. With
-   a minimum number of meetings asked, the flow first maximises the number of
-   meetings counted towards everyone's minimum, then the score. The flow
-   ignores *when* meetings happen, so its value is an upper bound on every
-   plan (``Plan.upper_bound``).
+1. **Must-meets first.** An exact MILP (HiGHS) places as many must-meet
+   pairs as possible (ties: higher score); each one left out is reported
+   with its reason (no common free slot, a participant with more must-meets
+   than meetings, no tables left, or clashes with the other must-meets).
+2. **Selection (exact relaxation).** Which other pairs meet is chosen as a
+   maximum-weight degree-bounded bipartite b-matching — each participant at
+   most ``min(max meetings, free slots)``, at most ``free tables × open
+   slots`` in total — solved exactly as a min-cost flow (networkx network
+   simplex, integral). With a minimum number of meetings asked, the flow
+   first collects as many meetings towards everyone's minimum as possible
+   (a participant's first meeting counting more than another's third),
+   then the score. The flow ignores *when* meetings happen, so its value is
+   an upper bound on every plan (``Plan.upper_bound``).
 3. **Placement.** When every participant is free in every open slot, the
    selection is spread over the slots by an equitable edge colouring: by
-   Kőnig's theorem nobody meets twice in a slot and every slot holds at most
+   Kőnig's theorem nobody meets twice in a slot and each slot holds at most
    ``⌈E/S⌉ ≤ T`` meetings, so the whole selection is placed and the plan is
-   **optimal** (its score equals the bound). Otherwise a MILP (HiGHS) places
-   the selection in slots where both sides are free, keeping the must-meets;
-   if it places everything the plan is again proven optimal.
-4. **Repair.** Meetings the placement could not fit free up capacity; the
-   selection and placement are repeated on what is left (free cells, tables,
-   meeting allowances) until nothing more fits. ``Plan.optimal`` is false in
-   that case and ``total_score / upper_bound`` bounds the loss.
+   **optimal**. Otherwise must-meets go first, then (re-planning) meetings
+   that can stay in their previous slot, then the rest slot by slot, each
+   slot an exact maximum-weight matching (scipy ``linear_sum_assignment``)
+   that favours participants and meetings running out of free slots. If
+   everything is placed the plan again reaches the bound: **proven optimal**.
+4. **Repair, only when the bound is not reached.** The flow and matchings
+   run again on what is left; an exact MILP fills the remaining free cells;
+   then a local search re-plans exactly one slot at a time (matching) and two
+   slots at a time (MILP, so meetings can change slot) given all the others,
+   keeping only improvements, within the time limit. ``Plan.optimal`` is
+   then false and ``total_score / upper_bound`` bounds the loss.
 5. **Tables.** Fixed meetings keep their tables; a re-planned meeting keeps
    its previous table when it stays in its slot; otherwise a supplier keeps
    the table it had in its previous slot when free, else the lowest free one.
+
+Results are deterministic unless the time limit cuts the repair short
+(``Plan.notes`` says so).
 """
 
 from __future__ import annotations

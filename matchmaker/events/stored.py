@@ -144,7 +144,7 @@ class EventInfo:
         return self.n_slots + 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StoredPlan:
     """A plan saved as a version of an event's plan."""
 
