@@ -589,6 +589,10 @@ def replan_command(
     require_checkin: Annotated[
         bool, typer.Option("--require-checkin", help="Leave out who has not checked in.")
     ] = False,
+    pairs: Annotated[
+        Path | None,
+        typer.Option("--pairs", help="PAIRS.csv with the scores to use (as for `event plan`)."),
+    ] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Fitted model folder.")] = None,
     no_model: Annotated[bool, typer.Option("--no-model", help="Use the content score.")] = False,
     candidates: Annotated[
@@ -599,14 +603,21 @@ def replan_command(
     db: DbOption = None,
 ) -> None:
     """Re-plan the remaining slots; held and confirmed meetings stay exactly where they are."""
-    from matchmaker.events import replan_event
+    from matchmaker.events import read_pairs, replan_event
 
     store = open_store(db)
+    frame = None
+    errors: list[RowError] = []
+    if pairs is not None:
+        pf = read_pairs(pairs)
+        frame, errors = pf.pairs, pf.errors
+        _print_errors(errors)
     stored = replan_event(
         store,
         event_id,
         from_slot=from_slot,
-        scorer=_scorer(db, store, model, no_model),
+        pairs=frame,
+        scorer=None if frame is not None else _scorer(db, store, model, no_model),
         min_meetings=min_meetings,
         favour_fewest=favour_fewest,
         require_checkin=require_checkin,
@@ -615,6 +626,8 @@ def replan_command(
         actor=actor,
     )
     _print_plan(stored.plan, title=f"event {event_id}: plan version {stored.version} (re-plan)")
+    if errors:
+        raise typer.Exit(EXIT_REJECTS)
 
 
 # ------------------------------------------------------------------ outputs

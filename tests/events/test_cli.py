@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from matchmaker.cli.main import app
 from matchmaker.store import Store
-from tests.events.conftest import build_registry
+from tests.events.conftest import build_event, build_registry
 
 runner = CliRunner()
 
@@ -138,3 +138,39 @@ def test_a_stored_event_through_the_command_line(tmp_path: Path) -> None:
     assert "expo" in run("event", "list")
     bad = runner.invoke(app, ["event", "agenda", "expo", "--participant", "NOPE", "--db", db])
     assert bad.exit_code == 2 and "not registered" in bad.output
+
+
+def test_stored_event_with_a_pairs_file(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    store = Store(db)
+    store.init()
+    build_event(store)
+    store.dispose()
+    pairs = tmp_path / "PAIRS.csv"
+    pairs.write_text(
+        "supplier_id,imer_id,score\nS1,I1,0.9\nS1,I2,0.4\nS2,I2,0.8\nS3,NOPE,0.5\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "s.csv"
+    bad = runner.invoke(
+        app, ["event", "plan", "--event", "expo", "--pairs", str(pairs), "--db", db]
+    )
+    assert bad.exit_code == 2 and "not registered for the event: Imer NOPE" in bad.output
+    pairs.write_text(
+        "supplier_id,imer_id,score\nS1,I1,0.9\nS1,I2,0.4\nS2,I2,0.8\n", encoding="utf-8"
+    )
+    ok = runner.invoke(
+        app,
+        ["event", "plan", "--event", "expo", "--pairs", str(pairs), "--out", str(out), "--db", db],
+    )
+    assert ok.exit_code == 0, ok.output
+    assert sorted(pd.read_csv(out)[["supplier_id", "imer_id"]].values.tolist()) == [
+        ["S1", "I1"],
+        ["S1", "I2"],
+        ["S2", "I2"],
+    ]
+    again = runner.invoke(
+        app, ["event", "replan", "expo", "--from-slot", "2", "--pairs", str(pairs), "--db", db]
+    )
+    assert again.exit_code == 0, again.output
+    assert "plan version 2" in again.output
