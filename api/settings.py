@@ -61,6 +61,10 @@ class Settings(BaseSettings):
         Largest accepted import file.
     max_page_size:
         Largest ``limit`` of list endpoints.
+    worker_threads:
+        Requests handled at the same time per process; the others wait their
+        turn in arrival order (the work is CPU-bound, so more threads only add
+        contention).
     cors_origins:
         Browser origins allowed to call the API (the hub's website).
     """
@@ -75,6 +79,7 @@ class Settings(BaseSettings):
     model_refresh_seconds: float = Field(default=30.0, ge=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_page_size: int = Field(default=500, ge=1, le=10_000)
+    worker_threads: int = Field(default=4, ge=1, le=256)
     cors_origins: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

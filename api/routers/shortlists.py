@@ -9,6 +9,8 @@ partnership activated a moment ago never comes back as a recommendation.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -18,6 +20,7 @@ from fastapi import APIRouter, Query, Request
 from api import profiles
 from api.deps import MemberDep, ModelHolder, StoreDep
 from api.errors import ApiValidationError, FieldProblem, error_responses
+from api.queries import current_statuses
 from api.routers.imers import ImerIdPath
 from api.routers.suppliers import SupplierIdPath
 from api.schemas import (
@@ -30,7 +33,7 @@ from matchmaker import parsing
 from matchmaker.auth import PermissionDeniedError, Principal
 from matchmaker.errors import NotFoundError, ParseError
 from matchmaker.ranking import ShortlistFilters
-from matchmaker.store import Store, derive_partnerships
+from matchmaker.store import Store
 
 __all__ = ["router"]
 
@@ -91,41 +94,70 @@ def _filters(
 
 
 def _active_partners(store: Store, kind: Literal["imer", "supplier"], profile_id: str) -> set[str]:
-    if kind == "imer":
-        events = store.events(imer_id=profile_id)
-    else:
-        events = store.events(supplier_id=profile_id)
-    if events.empty:
-        return set()
-    pairs = derive_partnerships(events)
-    other = "supplier_id" if kind == "imer" else "imer_id"
-    return {str(x) for x in pairs.loc[pairs["status"] == "active", other]}
+    statuses = current_statuses(store, kind, profile_id)
+    return {other for other, status in statuses.items() if status == "active"}
 
 
-def _ask(request: Request, ask: Callable[[Any], pd.DataFrame]) -> pd.DataFrame:
-    holder: ModelHolder = request.app.state.models
+_SUMMARIES: weakref.WeakKeyDictionary[Any, dict[str, dict[str, dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_SUMMARY_LOCK = threading.Lock()
+
+
+def _summaries(rec: Any, target: Literal["supplier", "imer"]) -> dict[str, dict[str, Any]]:
+    """Name, province and categories by id, from the registry the model is bound to."""
     try:
-        return ask(holder.get())
+        cached = _SUMMARIES.setdefault(rec, {})
+    except TypeError:  # an object without weak references: no cache
+        cached = {}
+    found = cached.get(target)
+    if found is not None:
+        return found
+    registry = getattr(rec, "registry", None)
+    frame = None
+    if registry is not None:
+        frame = registry.suppliers if target == "supplier" else registry.imers
+    table: dict[str, dict[str, Any]] = {}
+    if frame is not None and len(frame):
+        key = profiles.id_column(target)
+        for ident, name, province, cats in zip(
+            frame[key], frame["name"], frame["province"], frame["categories"], strict=True
+        ):
+            table[str(ident)] = {"name": name, "province": province, "categories": cats}
+    with _SUMMARY_LOCK:
+        cached[target] = table
+    return table
+
+
+def _ask(request: Request, ask: Callable[[Any], pd.DataFrame]) -> tuple[Any, pd.DataFrame]:
+    holder: ModelHolder = request.app.state.models
+    rec = holder.get()
+    try:
+        return rec, ask(rec)
     except NotFoundError:
         # A profile stored after the model was bound: bind it to the registry now.
-        return ask(holder.refresh())
+        rec = holder.refresh()
+        return rec, ask(rec)
 
 
 def _items(
     store: Store,
     principal: Principal,
-    frame: pd.DataFrame,
+    answer: tuple[Any, pd.DataFrame],
     target: Literal["supplier", "imer"],
     k: int,
     drop: set[str],
 ) -> list[ShortlistItem]:
+    model, frame = answer
     key = profiles.id_column(target)
     if len(frame):
         frame = frame[~frame[key].astype(str).isin(drop)].head(k)
     ids = [str(x) for x in frame[key]] if len(frame) else []
-    info: dict[str, dict[str, Any]] = {}
-    if ids:
-        stored = store.suppliers(ids) if target == "supplier" else store.imers(ids)
+    known = _summaries(model, target)
+    info = {i: known[i] for i in ids if i in known}
+    missing = [i for i in ids if i not in info]
+    if missing:
+        stored = store.suppliers(missing) if target == "supplier" else store.imers(missing)
         for rec in stored.to_dict("records"):
             info[str(rec[key])] = {str(c): v for c, v in rec.items()}
     items = []
@@ -188,13 +220,13 @@ def imer_shortlist(
         raise PermissionDeniedError("a member may ask only for its own shortlist")
     filters = _filters(("query",), province, category, dropship_only, certification, max_moq)
     drop = _active_partners(store, "imer", resolved)
-    frame = _ask(
+    answer = _ask(
         request,
         lambda rec: rec.recommend_suppliers(
             [resolved], k=k + len(drop), filters=filters, lang=lang
         ),
     )
-    items = _items(store, principal, frame, "supplier", k, drop)
+    items = _items(store, principal, answer, "supplier", k, drop)
     return ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items)
 
 
@@ -222,11 +254,11 @@ def supplier_shortlist(
         raise PermissionDeniedError("a member may ask only for its own shortlist")
     filters = _filters(("query",), province, category, dropship_only)
     drop = _active_partners(store, "supplier", resolved)
-    frame = _ask(
+    answer = _ask(
         request,
         lambda rec: rec.recommend_imers([resolved], k=k + len(drop), filters=filters, lang=lang),
     )
-    items = _items(store, principal, frame, "imer", k, drop)
+    items = _items(store, principal, answer, "imer", k, drop)
     return ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items)
 
 
@@ -251,11 +283,11 @@ def preview(
     filters = _filters(
         ("body", "filters"), f.province, f.category, f.dropship_only, f.certification, f.max_moq
     )
-    result = _ask(
+    answer = _ask(
         request,
         lambda rec: rec.recommend_suppliers_for_profile(
             frame, k=body.k, filters=filters, lang=body.lang
         ),
     )
-    items = _items(store, principal, result, "supplier", body.k, set())
+    items = _items(store, principal, answer, "supplier", body.k, set())
     return ShortlistPublic(for_kind="preview", for_id=None, k=body.k, lang=body.lang, items=items)

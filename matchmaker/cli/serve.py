@@ -115,7 +115,10 @@ def _serve_command(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     model: ModelOption = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")] = 1,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="critical, error, warning, info or debug.")
+    ] = "info",
 ) -> None:
     """Serve the hub API (OpenAPI docs at /docs) on the configured database."""
     url = resolve_db_url(db)
@@ -123,7 +126,9 @@ def _serve_command(
         f"serving the hub API on http://{escape(host)}:{port} (docs: http://{escape(host)}:"
         f"{port}/docs)"
     )
-    serve(url, host, port, model, workers=workers)
+    if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
+        raise ValidationError(f"--log-level must be warning, info, debug ..., got {log_level!r}")
+    serve(url, host, port, model, workers=workers, log_level=log_level)
 
 
 def _create(
