@@ -245,12 +245,15 @@ def fit_signal_context(
     return SignalContext(price_median=median, channel_lift=lift)
 
 
-def _price_level(suppliers: SupplierProfiles, ctx: SignalContext) -> F64:
-    prim = np.maximum(suppliers.primary, 0)
-    med = ctx.price_median[prim]
-    level = suppliers.log_price.astype(np.float64) - med
-    ok = np.isfinite(level) & (suppliers.primary >= 0)
-    return np.where(ok, np.clip(level, -1.5, 1.5), 0.0)
+def _price_level(suppliers: SupplierProfiles, ctx: SignalContext, rows: I64 | None = None) -> F64:
+    """Price level of suppliers (all, or the given rows)."""
+    prim_all = suppliers.primary if rows is None else suppliers.primary[rows]
+    price = suppliers.log_price if rows is None else suppliers.log_price[rows]
+    prim = np.maximum(prim_all, 0)
+    level = price.astype(np.float64) - ctx.price_median[prim]
+    ok = np.isfinite(level) & (prim_all >= 0)
+    out: F64 = np.where(ok, np.clip(level, -1.5, 1.5), 0.0)
+    return out
 
 
 def _stage_offset(rank: npt.NDArray[np.floating[Any]]) -> F64:
@@ -258,16 +261,16 @@ def _stage_offset(rank: npt.NDArray[np.floating[Any]]) -> F64:
     return np.where(np.isfinite(r), (r - 3.0) / 2.0, 0.0)
 
 
-def _channel_profile(imers: ImerProfiles, ctx: SignalContext) -> F64:
-    ch = imers.channels.astype(np.float64)
+def _channel_profile(imers: ImerProfiles, ctx: SignalContext, rows: I64 | None = None) -> F64:
+    ch = (imers.channels if rows is None else imers.channels[rows]).astype(np.float64)
     n = ch.sum(axis=1, keepdims=True)
     shares: F64 = np.divide(ch, n, out=np.zeros_like(ch), where=n > 0)
     profile: F64 = shares @ ctx.channel_lift
     return profile
 
 
-def _sells_share(suppliers: SupplierProfiles) -> F64:
-    s = suppliers.sells.astype(np.float64)
+def _sells_share(suppliers: SupplierProfiles, rows: I64 | None = None) -> F64:
+    s = (suppliers.sells if rows is None else suppliers.sells[rows]).astype(np.float64)
     n = s.sum(axis=1, keepdims=True)
     shares: F64 = np.divide(s, n, out=np.zeros_like(s), where=n > 0)
     return shares
@@ -327,7 +330,7 @@ def pair_signals(
     offers = suppliers.dropship[j].astype(np.float64)
     class_rank = suppliers.class_rank[j].astype(np.float64)
     stage_rank = imers.stage_rank[i].astype(np.float64)
-    level = _price_level(suppliers, context)[j]
+    level = _price_level(suppliers, context, j)
     home_j = suppliers.home[j]
     prim_i, prim_j = imers.primary[i], suppliers.primary[j]
     cols = {
@@ -354,7 +357,7 @@ def pair_signals(
         "imer_stage": np.where(np.isfinite(stage_rank), stage_rank, 0.0),
         "price_level": level,
         "price_for_stage": level * _stage_offset(stage_rank),
-        "channel_fit": _rowdot(_channel_profile(imers, context)[i], _sells_share(suppliers)[j]),
+        "channel_fit": _rowdot(_channel_profile(imers, context, i), _sells_share(suppliers, j)),
     }
     for name in SUPPLIER_RECORD_FIELDS:
         cols[f"supplier_{name}"] = supplier_records[:, _SUP_REC[name]]

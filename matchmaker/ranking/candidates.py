@@ -46,6 +46,20 @@ I64 = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _ROWS_PER_MATMUL = 512
+#: Runs of at least this many consecutive items are scored in place (no copy).
+_MIN_RUN = 64
+#: Up to this many queries are scored without BLAS threading.
+_FEW_QUERIES = 4
+
+
+def _dot(queries: F32, items: F32) -> F32:
+    """``queries @ items.T``; a few queries use a single-threaded kernel, which beats
+    a multi-threaded BLAS call on small products (no thread hand-off)."""
+    if len(queries) <= _FEW_QUERIES:
+        out: F32 = np.einsum("ij,kj->ik", queries, items)
+        return out
+    result: F32 = queries @ items.T
+    return result
 
 
 def build_embeddings(factors: Sequence[Factor], weights: Mapping[str, float]) -> tuple[F32, F32]:
@@ -332,10 +346,8 @@ class CandidateIndex:
         out_i: list[I64],
         keep_all: int = 0,
     ) -> None:
-        contiguous = bool(np.all(np.diff(pos) == 1))
-        keys = self._items[pos[0] : pos[-1] + 1] if contiguous else self._items[pos]
-        scores = vectors[chunk] @ keys.T
-        items = self._order[pos]
+        perm, scores = self._scores(vectors[chunk], pos)
+        items = self._order[pos[perm]]
         if exclude:
             for r, q in enumerate(chunk.tolist()):
                 ex = exclude.get(q)
@@ -343,7 +355,7 @@ class CandidateIndex:
                     scores[r, np.isin(items, ex)] = -np.inf
         if keep_all:
             # a small block is kept whole; the rest of the list is the best outside it
-            scores[:, :keep_all] += np.float32(1e30)
+            scores[:, perm < keep_all] += np.float32(1e30)
         m = min(n, len(pos))
         if m < len(pos):
             top = np.argpartition(-scores, m - 1, axis=1)[:, :m]
@@ -353,6 +365,33 @@ class CandidateIndex:
         keep = np.isfinite(picked)
         out_q.append(np.repeat(chunk, m)[keep.ravel()])
         out_i.append(items[top][keep])
+
+    def _scores(self, queries: F32, pos: I64) -> tuple[I64, F32]:
+        """Dot products with the items at ``pos``, and the column order used.
+
+        Long runs of consecutive positions (whole main-category slices) are read
+        in place; the scattered rest is gathered once. Returns ``perm`` (column
+        ``c`` scores item position ``pos[perm[c]]``) and the scores.
+        """
+        if len(pos) == 0:
+            return np.zeros(0, np.int64), np.zeros((len(queries), 0), np.float32)
+        breaks = np.flatnonzero(np.diff(pos) != 1) + 1
+        starts = np.r_[0, breaks]
+        stops = np.r_[breaks, len(pos)]
+        long = (stops - starts) >= _MIN_RUN
+        parts: list[F32] = []
+        perm: list[I64] = []
+        for a, b in zip(starts[long].tolist(), stops[long].tolist(), strict=True):
+            parts.append(_dot(queries, self._items[pos[a] : pos[b - 1] + 1]))
+            perm.append(np.arange(a, b, dtype=np.int64))
+        in_long = np.repeat(long, stops - starts)
+        if not in_long.all():
+            rest = np.flatnonzero(~in_long)
+            parts.append(_dot(queries, self._items[pos[rest]]))
+            perm.append(rest.astype(np.int64))
+        if len(parts) == 1:
+            return perm[0], parts[0]
+        return np.concatenate(perm), np.concatenate(parts, axis=1)
 
     def score(self, query_rows: I64, item_rows: I64) -> F32:
         """Embedding dot products of given pairs (for diagnostics and tests)."""

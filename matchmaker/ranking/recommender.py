@@ -209,6 +209,8 @@ class _Snapshot:
     index_for_imers: CandidateIndex | None = None
     index_for_suppliers: CandidateIndex | None = None
     query_map: F64 | None = None  # compression of Imer query vectors
+    excluded_per_imer: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    excluded_per_sup: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     sup_penalty: F64 = field(default_factory=lambda: np.zeros(0))
     imr_penalty: F64 = field(default_factory=lambda: np.zeros(0))
 
@@ -341,7 +343,11 @@ class Recommender:
         rating = outcomes.rating[known][order]
         n_dec, mean_rating = book.supplier_counts(np.arange(len(suppliers)))
         imr_dec = book.imer_records(np.arange(len(imers)))[:, 3]  # log1p partners
+        excluded_keys = keys[order][np.isin(status, _EXCLUDED_STATES)]
+        ex_s, ex_i = np.divmod(excluded_keys, max(len(imers), 1))
         return _Snapshot(
+            excluded_per_imer=np.bincount(ex_i, minlength=len(imers)).astype(np.int64),
+            excluded_per_sup=np.bincount(ex_s, minlength=len(suppliers)).astype(np.int64),
             registry=registry,
             suppliers=suppliers,
             imers=imers,
@@ -673,11 +679,14 @@ class Recommender:
             qq, it = np.repeat(rows, len(items)), np.tile(items, len(rows))
         else:
             # ask for enough to still have n_cand after dropping running partners
-            extra = _max_excluded(excluded, rows, len(snap.imers), direction)
+            counts = snap.excluded_per_imer if direction == "suppliers" else snap.excluded_per_sup
+            extra = int(counts[rows].max()) if len(rows) and counts.size else 0
             qq, it = index.search(rows, n_cand + extra, allowed=allowed)
         if excluded.size:
             ii, jj = (qq, it) if direction == "suppliers" else (it, qq)
-            keep = ~np.isin(jj * len(snap.imers) + ii, excluded)
+            keys = jj * len(snap.imers) + ii
+            at = np.minimum(np.searchsorted(excluded, keys), excluded.size - 1)
+            keep = excluded[at] != keys
             qq, it = qq[keep], it[keep]
         return qq, it
 
@@ -1255,18 +1264,6 @@ def _sample_items(
             ]
     out[hard] = picks
     return out
-
-
-def _max_excluded(excluded: I64, rows: I64, n_imers: int, direction: Direction) -> int:
-    """Most running partners any of the query rows has."""
-    if excluded.size == 0:
-        return 0
-    s_rows, i_rows = np.divmod(excluded, n_imers)
-    query = i_rows if direction == "suppliers" else s_rows
-    sel = np.isin(query, rows)
-    if not sel.any():
-        return 0
-    return int(np.bincount(query[sel]).max())
 
 
 def _chunks(rows: I64, size: int) -> Iterable[I64]:
