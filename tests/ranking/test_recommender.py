@@ -336,3 +336,35 @@ def test_reach_matters_when_all_else_is_equal():
     sups = [supplier("S1", ships_to=["Aceh"]), supplier("S2", ships_to=everywhere)]
     rec = _fit(registry(sups, [imer("I1", target_provinces=["Jawa Barat", "Bali"])]))
     assert rec.recommend_suppliers(["I1"], k=1)["supplier_id"].iloc[0] == "S2"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.integers(0, 3),
+            st.sampled_from(["good", "poor", "declined", "active"]),
+            st.integers(0, 300),
+        ),
+        max_size=12,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
+def test_invariants_on_random_histories(history):
+    sups = [supplier(f"S{k}", categories=[["food", "fashion"][k % 2]]) for k in range(6)]
+    imrs = [imer(f"I{k}", categories=[["food", "fashion"][k % 2]]) for k in range(4)]
+    evs = [e for s, i, outcome, day in history for e in partnership(f"S{s}", f"I{i}", day, outcome)]
+    reg = registry(sups, imrs, evs)
+    rec = _fit(reg, min_training_pairs=5)
+    active = {(f"S{s}", f"I{i}") for s, i, outcome, _ in history if outcome == "active"}
+    out = rec.recommend_suppliers(k=6)
+    pairs = set(zip(out["supplier_id"], out["imer_id"], strict=True))
+    assert not pairs & active
+    assert out["score"].between(0.0, 1.0).all()
+    assert (out.groupby("imer_id")["score"].diff().dropna() <= 1e-12).all()
+    back = rec.recommend_imers(k=4)
+    assert not set(zip(back["supplier_id"], back["imer_id"], strict=True)) & active
+    # every Imer gets every supplier it is not running a partnership with
+    expected = {i: 6 - sum(1 for s, j in active if j == i) for i in (f"I{k}" for k in range(4))}
+    assert out.groupby("imer_id").size().to_dict() == {i: n for i, n in expected.items() if n}

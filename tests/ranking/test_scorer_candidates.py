@@ -165,3 +165,21 @@ def test_search_excludes_given_items():
     qq, it = index.search(np.array([0, 1]), 6, exclude={0: np.array([1, 4])})
     assert set(it[qq == 0].tolist()) == {0, 2, 3, 5}
     assert set(it[qq == 1].tolist()) == set(range(6))
+
+
+def test_compression_is_exact_at_full_rank_and_close_below():
+    from matchmaker.ranking import compress_embeddings, compression_transforms
+
+    rng = np.random.default_rng(5)
+    # scores of true rank 6 embedded in 20 dimensions
+    q = (rng.normal(size=(300, 6)) @ rng.normal(size=(6, 20))).astype(np.float32)
+    k = rng.normal(size=(500, 20)).astype(np.float32)
+    q6, k6 = compress_embeddings(q, k, 8)
+    assert q6.shape[1] <= 8
+    np.testing.assert_allclose(q6 @ k6.T, q @ k.T, rtol=1e-3, atol=1e-3)
+    q3, k3 = compress_embeddings(q, k, 3)
+    err3 = np.linalg.norm(q3 @ k3.T - q @ k.T)
+    q5, k5 = compress_embeddings(q, k, 5)
+    err5 = np.linalg.norm(q5 @ k5.T - q @ k.T)
+    assert err5 < err3 < np.linalg.norm(q @ k.T)
+    assert compression_transforms(q, k, 64) is None  # nothing to compress
