@@ -16,7 +16,10 @@ Protocol (:func:`evaluate`):
    "supplier shortlists for Imers"), and suppliers with one (direction "Imer
    shortlists for suppliers"). Each query ranks the whole catalogue except its
    partners active at the cut-off. Queries are split into those *with history*
-   (a decided proposal before the cut-off) and *new* ones.
+   (a decided proposal before the cut-off) and *new* ones; supplier queries are
+   also scored against only their held-out partner Imers *with history*
+   (segment ``Imer history``) and only the *brand-new* ones (``new Imer``), so
+   both directions report Imers with history and new Imers.
 4. **Metrics.** NDCG@k and Recall@k (binary gains) and MRR (reciprocal rank of
    the first relevant item within the top ``depth``) averaged over queries;
    catalogue coverage (share of items in at least one top-k list over *all*
@@ -308,20 +311,12 @@ class EvaluationReport:
         return True
 
     def render(self) -> Any:
-        """A rich renderable: metrics table and catalogue table."""
+        """A rich renderable: one metrics table per direction, then the catalogue table."""
         from rich.console import Group
         from rich.table import Table
 
         k = self.info.get("k", 10)
         depth = self.info.get("depth", 100)
-        table = Table(
-            title=f"Held-out ranking quality (cut-off {self.info.get('cutoff')}, "
-            f"{self.info.get('test_pairs_relevant')} relevant held-out pairs)",
-        )
-        for col in ("direction", "segment", "model", "queries"):
-            table.add_column(col)
-        for col in (f"NDCG@{k}", f"Recall@{k}", f"MRR@{depth}"):
-            table.add_column(col, justify="right")
         best: dict[tuple[str, str], float] = {}
         for d, s, v in zip(
             self.metrics["direction"].astype(str),
@@ -330,20 +325,39 @@ class EvaluationReport:
             strict=True,
         ):
             best[(d, s)] = max(best.get((d, s), -1.0), float(v))
-        for row in self.metrics.itertuples(index=False):
-            mark = "bold" if row.ndcg == best[(str(row.direction), str(row.segment))] else ""
-            table.add_row(
-                _DIRECTION_LABEL.get(str(row.direction), str(row.direction)),
-                str(row.segment),
-                str(row.model),
-                str(row.queries),
-                f"[{mark}]{row.ndcg:.4f}[/]" if mark else f"{row.ndcg:.4f}",
-                f"{row.recall:.4f}",
-                f"{row.mrr:.4f}",
+        tables: list[Any] = []
+        for direction in ("suppliers", "imers"):
+            rows = self.metrics[self.metrics["direction"] == direction]
+            if rows.empty:
+                continue
+            table = Table(
+                title=f"{_DIRECTION_LABEL[direction]}: held-out ranking quality "
+                f"(cut-off {self.info.get('cutoff')})",
+                title_justify="left",
             )
-        cat = Table(title=f"Catalogue coverage and concentration of top-{k} lists (all queries)")
-        for col in ("direction", "model"):
-            cat.add_column(col)
+            table.add_column("segment", no_wrap=True)
+            table.add_column("model", no_wrap=True)
+            table.add_column("queries", justify="right")
+            for col in (f"NDCG@{k}", f"Recall@{k}", f"MRR@{depth}"):
+                table.add_column(col, justify="right")
+            for row in rows.itertuples(index=False):
+                top = row.ndcg == best[(str(row.direction), str(row.segment))]
+                ndcg = f"{row.ndcg:.4f}"
+                table.add_row(
+                    str(row.segment),
+                    str(row.model),
+                    str(row.queries),
+                    f"[bold]{ndcg}[/]" if top else ndcg,
+                    f"{row.recall:.4f}",
+                    f"{row.mrr:.4f}",
+                )
+            tables.append(table)
+        cat = Table(
+            title=f"Catalogue coverage and concentration of top-{k} lists (all queries)",
+            title_justify="left",
+        )
+        cat.add_column("direction", no_wrap=True)
+        cat.add_column("model", no_wrap=True)
         for col in ("coverage", "Gini", "top-1% share"):
             cat.add_column(col, justify="right")
         for row in self.catalogue.itertuples(index=False):
@@ -354,7 +368,7 @@ class EvaluationReport:
                 f"{row.gini:.3f}",
                 f"{row.top1_share:.3f}",
             )
-        return Group(table, cat)
+        return Group(*tables, cat)
 
 
 # ---------------------------------------------------------------------------
@@ -563,12 +577,28 @@ def evaluate(
                     {"model": name, "direction": direction, "segment": segment,
                      "queries": len(sel), **metrics}
                 )  # fmt: skip
+            if direction == "imers":
+                # how well suppliers' lists find held-out partner Imers with history / new
+                for segment, keep_known in (("Imer history", True), ("new Imer", False)):
+                    pick = [
+                        (r, {x for x in rel[q] if (x in with_history["suppliers"]) == keep_known})
+                        for r, q in zip(ranked, queries, strict=True)
+                    ]
+                    pick = [(r, s_) for r, s_ in pick if s_]
+                    metrics = ranking_metrics([r for r, _ in pick], [s_ for _, s_ in pick], k)
+                    rows.append(
+                        {"model": name, "direction": direction, "segment": segment,
+                         "queries": len(pick), **metrics}
+                    )  # fmt: skip
             lists = rank_fn(name, all_rows, all_ids, k)
             catalogue.append(
                 {"model": name, "direction": direction, **concentration(lists, n_items)}
             )
     metrics_frame = pd.DataFrame(rows)
-    rank = {"suppliers": 0, "imers": 1, "all": 0, "history": 1, "new": 2}
+    rank = {
+        "suppliers": 0, "imers": 1, "all": 0, "history": 1, "new": 2, "Imer history": 3,
+        "new Imer": 4,
+    }  # fmt: skip
     model_rank = {m: k for k, m in enumerate(models)}
     metrics_frame = metrics_frame.sort_values(
         ["direction", "segment", "model"],

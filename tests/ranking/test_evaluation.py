@@ -81,7 +81,7 @@ def test_evaluate_reports_every_model_direction_and_segment(synthetic_registry):
     m = report.metrics
     assert set(m["model"]) == {"engine", *BASELINES}
     assert set(m["direction"]) == {"suppliers", "imers"}
-    assert set(m["segment"]) <= {"all", "history", "new"}
+    assert set(m["segment"]) <= {"all", "history", "new", "Imer history", "new Imer"}
     for col in ("ndcg", "recall", "mrr"):
         assert m[col].between(0.0, 1.0).all()
     all_rows = m[m["segment"] == "all"]
