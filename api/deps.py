@@ -29,7 +29,7 @@ from matchmaker.auth import (
     Principal,
     authenticate,
 )
-from matchmaker.errors import NotFittedError
+from matchmaker.errors import MatchmakerError, NotFittedError
 from matchmaker.store import Store
 
 __all__ = [
@@ -172,16 +172,17 @@ def reject_unknown_query(request: Request) -> None:
 class ModelHolder:
     """The fitted recommender, loaded once per app and kept in step with the registry.
 
-    * The model is loaded on first use, and again when a new fit replaced its
-      files (checked at most every ``check_seconds``).
-    * It is bound to the registry as it was when loaded. When the registry has
-      changed (``fingerprint`` differs) and ``refresh_seconds`` have passed, a
-      fresh copy is bound in a background thread and swapped in; requests keep
-      being served by the previous copy meanwhile.
-    * :meth:`refresh` binds a fresh copy at once (used when a request names a
-      profile stored after the model was bound).
+    * The model is loaded on first use (that request waits for it).
+    * It is bound to the registry as it was when loaded. When a new fit has
+      replaced the model files, or the registry has changed (``fingerprint``
+      differs) and ``refresh_seconds`` have passed, a fresh copy is loaded in a
+      background thread and swapped in; requests keep being served by the
+      previous copy meanwhile. Both are checked at most every ``check_seconds``.
+    * :meth:`refresh` loads a fresh copy at once (used when a request names a
+      profile stored after the model was bound); concurrent callers share one load.
 
     The served object is never changed in place, so concurrent requests are safe.
+    A model that cannot be loaded is reported as not fitted (HTTP 503).
 
     Parameters
     ----------
@@ -212,13 +213,14 @@ class ModelHolder:
         self._fingerprint = fingerprint
         self.refresh_seconds = refresh_seconds
         self.check_seconds = check_seconds
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields below
+        self._loading = threading.Lock()  # one load at a time
         self._model: Any = None
         self._stamp: tuple[float, int] | None = None
         self._bound_to: Hashable = None
         self._bound_at = 0.0
         self._checked = 0.0
-        self._refreshing: threading.Thread | None = None
+        self._background: threading.Thread | None = None
 
     def _current_stamp(self) -> tuple[float, int] | None:
         if not self.model_dir.is_dir():
@@ -243,14 +245,22 @@ class ModelHolder:
     def _print(self) -> Hashable:
         return self._fingerprint() if self._fingerprint is not None else None
 
-    def _load_locked(self, stamp: tuple[float, int] | None) -> Any:
+    def _load(self) -> Any:
+        stamp = self._current_stamp()
         bound_to = self._print()
-        self._model = self._loader(self.model_dir)
-        self._stamp = stamp
-        self._bound_to = bound_to
-        self._bound_at = time.monotonic()
-        log.info("loaded recommender from %s", self.model_dir)
-        return self._model
+        try:
+            model = self._loader(self.model_dir)
+        except NotFittedError:
+            raise
+        except MatchmakerError as exc:
+            raise NotFittedError(
+                f"the model in {self.model_dir} cannot be loaded ({exc}); run `matchmaker fit`"
+            ) from exc
+        with self._lock:
+            self._model, self._stamp = model, stamp
+            self._bound_to, self._bound_at = bound_to, time.monotonic()
+        log.info("loaded the recommender from %s", self.model_dir)
+        return model
 
     def get(self) -> Any:
         """The model to answer with now.
@@ -264,42 +274,55 @@ class ModelHolder:
         model = self._model
         if model is not None and now - self._checked < self.check_seconds:
             return model
+        if model is None:
+            with self._loading:
+                if self._model is not None:
+                    return self._model
+                if self._current_stamp() is None:
+                    raise NotFittedError(
+                        f"no fitted model in {self.model_dir}; run `matchmaker fit` and retry "
+                        "(or restart the API with --model pointing at the model folder)"
+                    )
+                return self._load()
         with self._lock:
             self._checked = now
-            stamp = self._current_stamp()
-            if self._model is None and stamp is None:
-                raise NotFittedError(
-                    f"no fitted model in {self.model_dir}; run `matchmaker fit` and retry "
-                    "(or restart the API with --model pointing at the model folder)"
-                )
-            if self._model is None or (stamp is not None and stamp != self._stamp):
-                return self._load_locked(stamp)
+            if self._background is not None:
+                return self._model
+            new_fit = (stamp := self._current_stamp()) is not None and stamp != self._stamp
             due = self.refresh_seconds > 0 and now - self._bound_at >= self.refresh_seconds
-            if due and self._refreshing is None and self._print() != self._bound_to:
-                self._refreshing = threading.Thread(
+            changed = due and self._print() != self._bound_to
+            if new_fit or changed:
+                self._background = threading.Thread(
                     target=self._refresh_in_background, name="model-refresh", daemon=True
                 )
-                self._refreshing.start()
+                self._background.start()
             elif due:
                 self._bound_at = now
             return self._model
 
     def _refresh_in_background(self) -> None:
         try:
-            bound_to = self._print()
-            model = self._loader(self.model_dir)
-            with self._lock:
-                self._model, self._bound_to, self._bound_at = model, bound_to, time.monotonic()
-            log.info("re-bound the recommender to the changed registry")
+            with self._loading:
+                self._load()
         except Exception:  # keep serving the previous copy; the next check retries
-            log.exception("re-binding the recommender failed; still serving the previous one")
+            log.exception("reloading the recommender failed; still serving the previous one")
         finally:
-            self._refreshing = None
+            with self._lock:
+                self._background = None
 
-    def refresh(self) -> Any:
-        """Load the model now, bound to the registry as it is now."""
-        with self._lock:
-            return self._load_locked(self._current_stamp())
+    def refresh(self, *, newer_than: float | None = None) -> Any:
+        """Load the model now, bound to the registry as it is now.
+
+        Parameters
+        ----------
+        newer_than:
+            A :func:`time.monotonic` time; if a load finished after it (another
+            request refreshed meanwhile), that copy is returned without loading again.
+        """
+        with self._loading:
+            if newer_than is not None and self._model is not None and self._bound_at > newer_than:
+                return self._model
+            return self._load()
 
     def reload(self) -> Any:
         """Load the model from disk now (same as :meth:`refresh`)."""

@@ -9,6 +9,7 @@ ASGI server with the factory::
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from api.errors import install_error_handlers
 from api.routers import imers, imports, partnerships, shortlists, stats, suppliers, system, tokens
 from api.settings import Settings
 from matchmaker import __version__
+from matchmaker.errors import MatchmakerError
 from matchmaker.ranking import Recommender
 from matchmaker.store import Store
 from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
@@ -124,12 +126,20 @@ def create_app(
     if settings.init_db:
         the_store.init()
     model_dir = settings.resolved_model_dir()
+    holder = ModelHolder(
+        model_dir,
+        loader if loader is not None else (lambda d: load_recommender(d, the_store)),
+        fingerprint=lambda: registry_fingerprint(the_store),
+        refresh_seconds=settings.model_refresh_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Requests run in worker threads; few threads queue the rest in arrival order
         # instead of letting dozens fight over one interpreter lock (fairer tail latency).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        if settings.preload_model and holder.has_files():
+            threading.Thread(target=_preload, args=(holder,), daemon=True).start()
         yield
         if owned:
             the_store.dispose()
@@ -144,12 +154,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = the_store
-    app.state.models = ModelHolder(
-        model_dir,
-        loader if loader is not None else (lambda d: load_recommender(d, the_store)),
-        fingerprint=lambda: registry_fingerprint(the_store),
-        refresh_seconds=settings.model_refresh_seconds,
-    )
+    app.state.models = holder
     app.state.stats_cache = StatsCache(settings.stats_cache_seconds)
     install_error_handlers(app)
     if settings.cors_origins:
@@ -162,6 +167,15 @@ def create_app(
     for module in (system, stats, imports, suppliers, imers, shortlists, partnerships, tokens):
         app.include_router(module.router)
     return app
+
+
+def _preload(holder: ModelHolder) -> None:
+    try:
+        holder.get()
+    except MatchmakerError as exc:  # reported again on the first shortlist request
+        log.warning("the recommender was not preloaded: %s", exc)
+    except Exception:  # a background thread must not die silently
+        log.exception("preloading the recommender failed; shortlist requests will retry")
 
 
 def app_from_environment() -> FastAPI:

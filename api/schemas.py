@@ -367,11 +367,37 @@ class SupplierList(_Page):
 
     items: list[SupplierPublic]
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 1,
+                    "limit": 50,
+                    "offset": 0,
+                    "items": SupplierPublic.model_config["json_schema_extra"]["examples"],  # type: ignore[index]
+                }
+            ]
+        }
+    )
+
 
 class ImerList(_Page):
     """A page of Imers."""
 
     items: list[ImerPublic]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 1,
+                    "limit": 50,
+                    "offset": 0,
+                    "items": ImerPublic.model_config["json_schema_extra"]["examples"],  # type: ignore[index]
+                }
+            ]
+        }
+    )
 
 
 # ------------------------------------------------------------------- import
@@ -554,6 +580,8 @@ class ProposeRequest(_Strict):
 class AcceptRequest(_Strict):
     """Accept the open proposal (no fields needed)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{}]})
+
 
 class DeclineRequest(_Strict):
     """Decline a proposed or accepted pair."""
@@ -640,6 +668,21 @@ class PartnershipEvent(BaseModel):
     supplier_rating: float | None = None
     source: str
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "seq": 1,
+                    "status": "proposed",
+                    "at": "2024-05-02T03:04:05Z",
+                    "actor": "imer:I-0001",
+                    "reason": "met at SMESCO expo",
+                    "source": "api",
+                }
+            ]
+        }
+    )
+
 
 class PartnershipContacts(BaseModel):
     """Both sides' contacts, each shown only where the caller may see it."""
@@ -655,11 +698,61 @@ class PartnershipDetail(BaseModel):
     events: list[PartnershipEvent]
     contacts: PartnershipContacts
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "state": {
+                        "supplier_id": "S-0001",
+                        "imer_id": "I-0001",
+                        "status": "accepted",
+                        "seq": 2,
+                        "n_events": 2,
+                        "allowed_actions": ["activate", "decline"],
+                    },
+                    "events": [
+                        {
+                            "seq": 1,
+                            "status": "proposed",
+                            "at": "2024-05-02T03:04:05Z",
+                            "actor": "imer:I-0001",
+                            "source": "api",
+                        },
+                        {
+                            "seq": 2,
+                            "status": "accepted",
+                            "at": "2024-05-03T08:00:00Z",
+                            "actor": "supplier:S-0001",
+                            "source": "api",
+                        },
+                    ],
+                    "contacts": {
+                        "supplier": {"phone": "0812-3456-7890", "email": None},
+                        "imer": {"phone": None, "email": "berkah@example.id"},
+                    },
+                }
+            ]
+        }
+    )
+
 
 class PartnershipList(_Page):
     """A page of pairs (current states)."""
 
     items: list[PartnershipState]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 1,
+                    "limit": 50,
+                    "offset": 0,
+                    "items": PartnershipState.model_config["json_schema_extra"]["examples"],  # type: ignore[index]
+                }
+            ]
+        }
+    )
 
 
 # -------------------------------------------------------------------- stats
@@ -718,6 +811,18 @@ class TokenCreate(_Strict):
     )
 
 
+_TOKEN_EXAMPLE: dict[str, Any] = {
+    "token_id": "mmt_3f9a0c1d2e4b5a69",
+    "role": "member",
+    "profile_kind": "imer",
+    "profile_id": "I-0001",
+    "label": "registration form",
+    "created_at": "2024-05-01T09:00:00Z",
+    "revoked_at": None,
+    "active": True,
+}
+
+
 class TokenPublic(BaseModel):
     """An issued token, without its secret."""
 
@@ -730,12 +835,25 @@ class TokenPublic(BaseModel):
     revoked_at: dt.datetime | None
     active: bool
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_TOKEN_EXAMPLE]})
+
 
 class TokenIssued(BaseModel):
     """A new token: ``bearer`` is shown this once and cannot be recovered."""
 
     token: TokenPublic
     bearer: str = Field(description="Send as 'Authorization: Bearer <bearer>'.")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": _TOKEN_EXAMPLE,
+                    "bearer": "mmt_3f9a0c1d2e4b5a69.5mN0q-example-secret-shown-once-Zr8",
+                }
+            ]
+        }
+    )
 
 
 class Me(BaseModel):
@@ -746,6 +864,14 @@ class Me(BaseModel):
     imer_id: str | None = None
     supplier_id: str | None = None
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"role": "member", "token_id": "mmt_3f9a0c1d2e4b5a69", "imer_id": "I-0001"}
+            ]
+        }
+    )
+
 
 class ModelStatus(BaseModel):
     """The recommender this instance serves."""
@@ -753,6 +879,14 @@ class ModelStatus(BaseModel):
     loaded: bool
     model_dir: str
     message: str
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"loaded": True, "model_dir": "/srv/hub/models", "message": "model loaded"}
+            ]
+        }
+    )
 
 
 class Health(BaseModel):

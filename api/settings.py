@@ -56,7 +56,11 @@ class Settings(BaseSettings):
         How long public statistics are reused before being recounted.
     model_refresh_seconds:
         Least time between re-bindings of the recommender to a changed registry
-        (0: only when a request names a profile the model does not know).
+        (0: only when a request names a supplier the model does not know).
+        Re-binding a national registry takes tens of seconds of CPU.
+    preload_model:
+        Start loading the recommender when the app starts, so the first
+        shortlist does not wait for it.
     max_upload_bytes:
         Largest accepted import file.
     max_page_size:
@@ -76,7 +80,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     init_db: bool = True
     stats_cache_seconds: float = Field(default=60.0, ge=0)
-    model_refresh_seconds: float = Field(default=30.0, ge=0)
+    model_refresh_seconds: float = Field(default=300.0, ge=0)
+    preload_model: bool = True
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_page_size: int = Field(default=500, ge=1, le=10_000)
     worker_threads: int = Field(default=4, ge=1, le=256)

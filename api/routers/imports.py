@@ -23,10 +23,6 @@ router = APIRouter(tags=["imports"])
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
-class UploadTooLargeError(InputFileError):
-    """An upload above the configured size limit."""
-
-
 def _safe_name(filename: str | None, kind: str, is_xlsx: bool) -> str:
     base = Path(filename or "").name
     base = re.sub(r"[^A-Za-z0-9._\-]+", "_", base).strip("._")[:100]

@@ -2,14 +2,17 @@
 
 The fitted recommender (``matchmaker fit``) is loaded once per app and bound to
 the registry as it was then; it is re-bound in the background when the
-registry changes, and at once when a profile it does not know yet is asked
-for. Pairs that are active *now* in the store are always left out, so a
+registry has changed (at most every ``model_refresh_seconds``). An Imer stored
+since then is answered from its stored profile as a newcomer (like the
+registration preview); a supplier stored since then makes the model re-bind at
+once. Pairs that are active *now* in the store are always left out, so a
 partnership activated a moment ago never comes back as a recommendation.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -129,14 +132,26 @@ def _summaries(rec: Any, target: Literal["supplier", "imer"]) -> dict[str, dict[
     return table
 
 
-def _ask(request: Request, ask: Callable[[Any], pd.DataFrame]) -> tuple[Any, pd.DataFrame]:
+def _ask(
+    request: Request,
+    ask: Callable[[Any], pd.DataFrame],
+    newcomer: Callable[[Any], pd.DataFrame] | None = None,
+) -> tuple[Any, pd.DataFrame]:
+    """Ask the served model; handle a profile stored after the model was bound.
+
+    ``newcomer`` answers for such a profile from its stored fields (as the
+    registration preview does: it has no history yet), which costs a few
+    milliseconds; without it the model is re-bound to the registry at once.
+    """
     holder: ModelHolder = request.app.state.models
+    started = time.monotonic()
     rec = holder.get()
     try:
         return rec, ask(rec)
     except NotFoundError:
-        # A profile stored after the model was bound: bind it to the registry now.
-        rec = holder.refresh()
+        if newcomer is not None:
+            return rec, newcomer(rec)
+        rec = holder.refresh(newer_than=started)
         return rec, ask(rec)
 
 
@@ -224,6 +239,9 @@ def imer_shortlist(
         request,
         lambda rec: rec.recommend_suppliers(
             [resolved], k=k + len(drop), filters=filters, lang=lang
+        ),
+        newcomer=lambda rec: rec.recommend_suppliers_for_profile(
+            store.imers([resolved]), k=k + len(drop), filters=filters, lang=lang
         ),
     )
     items = _items(store, principal, answer, "supplier", k, drop)

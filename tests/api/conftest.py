@@ -99,6 +99,7 @@ def make_client(store: Store, tmp_path: Path, *, loader: Any = None, **settings:
         "environment": "test",
         "init_db": False,
         "stats_cache_seconds": 0,
+        "preload_model": False,
         **settings,
     }
     config = Settings(**values)

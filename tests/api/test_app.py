@@ -173,11 +173,33 @@ def test_model_holder_loads_once_and_follows_the_registry(tmp_path: Path) -> Non
         time.sleep(0.01)
     assert holder.get()[1] == 2
     assert holder.refresh() == (len(loads), 2)
-    # A new fit (changed files) is loaded on the next request.
+    # A new fit (changed files) is loaded in the background, then served.
     count = len(loads)
     (folder / "arrays.npz").write_bytes(b"new")
     holder.get()
+    deadline = time.monotonic() + 5
+    while len(loads) == count and time.monotonic() < deadline:
+        time.sleep(0.01)
+        holder.get()
     assert len(loads) == count + 1
+    # Several requests needing a fresh copy at once share one load.
+    started = time.monotonic()
+    count = len(loads)
+    holder.refresh(newer_than=started)
+    holder.refresh(newer_than=started)
+    assert len(loads) == count + 1
+
+
+def test_broken_model_files_are_503(sqlite_store: Store, tmp_path: Path) -> None:
+    seed_registry(sqlite_store)
+    staff = auth.create_token(sqlite_store, "staff")[1]
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "model.json").write_text('{"format": "something else"}')
+    (tmp_path / "models" / "config.json").write_text("{}")
+    with make_client(sqlite_store, tmp_path) as client:
+        response = client.get("/imers/I1/shortlist", headers={"Authorization": f"Bearer {staff}"})
+    assert response.status_code == 503
+    assert "matchmaker fit" in response.json()["message"]
 
 
 def test_registry_fingerprint_changes_with_the_registry(sqlite_store: Store) -> None:

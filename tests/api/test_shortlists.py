@@ -183,7 +183,22 @@ def test_new_profiles_and_new_partnerships_are_seen_at_once(served: Served) -> N
         headers=served.staff,
     )
     assert created.status_code == 201
-    assert len(served.get("/imers/I-fresh/shortlist?k=3")["items"]) == 3
+    fresh = served.get("/imers/I-fresh/shortlist?k=3")["items"]
+    # Answered as a newcomer from its stored profile, without re-binding the model.
+    want = served.rec.recommend_suppliers_for_profile(served.store.imers(["I-fresh"]), k=3)
+    assert [i["supplier_id"] for i in fresh] == list(want["supplier_id"])
+    created = served.client.post(
+        "/suppliers",
+        json={
+            "supplier_id": "S-fresh",
+            "name": "CV Baru",
+            "province": "Bali",
+            "categories": "camilan",
+        },
+        headers=served.staff,
+    )
+    assert created.status_code == 201
+    assert len(served.get("/suppliers/S-fresh/shortlist?k=3")["items"]) == 3
 
     # A partnership activated now is left out of the next shortlist at once.
     before = served.get("/imers/I-fresh/shortlist?k=3")["items"]
