@@ -405,7 +405,10 @@ class ProfileEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         out = dict(defaults)
         if not frames:
             return out
-        frame = pd.concat([f[[key, value]] for f in frames if key in f and value in f])
+        usable = [f[[key, value]] for f in frames if key in f and value in f]
+        if not usable:
+            return out
+        frame = pd.concat(usable)
         if frame.empty:
             return out
         vals = pd.to_numeric(frame[value], errors="coerce")

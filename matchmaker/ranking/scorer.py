@@ -40,7 +40,13 @@ from scipy.special import expit, log_expit
 from matchmaker.errors import NotFittedError, ValidationError
 from matchmaker.features import PAIR_SIGNALS
 
-__all__ = ["PRIOR_INTERCEPTS", "ReciprocalScorer", "SideWeights", "log1mexp"]
+__all__ = [
+    "PRIOR_INTERCEPTS",
+    "ReciprocalObjective",
+    "ReciprocalScorer",
+    "SideWeights",
+    "log1mexp",
+]
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +126,64 @@ def _side_features(side: str, extra: Sequence[str]) -> tuple[str, ...]:
 def _prior_weights(side: str, features: Sequence[str]) -> F64:
     prior = {s.name: s.prior.get(side, 0.0) for s in PAIR_SIGNALS}
     return np.array([prior.get(f, 0.0) for f in features])
+
+
+@dataclass(frozen=True, eq=False)
+class ReciprocalObjective:
+    """Penalised negative log-likelihood of the reciprocal model and its gradient.
+
+    ``theta`` is ``[w_a, c_a, w_b, c_b]`` over standardised signals ``za``
+    (Imer side) and ``zb`` (supplier side). The value is::
+
+        - sum weight * [good * log p + (1 - good) * log(1 - p)]      p = s(a) s(b)
+        - sum accept_weight * [accepted * log s(b) + (1 - accepted) * log s(-b)]
+        + l2 / 2 * (|w_a - prior_a|^2 + |w_b - prior_b|^2)
+
+    Calling it returns ``(value, gradient)`` for ``scipy.optimize.minimize(jac=True)``.
+    """
+
+    za: F64
+    zb: F64
+    good: F64
+    weight: F64
+    accepted: F64
+    accept_weight: F64
+    prior_a: F64
+    prior_b: F64
+    l2: float
+
+    @property
+    def size(self) -> int:
+        """Length of ``theta``."""
+        return int(self.za.shape[1] + self.zb.shape[1] + 2)
+
+    def __call__(self, theta: F64) -> tuple[float, F64]:
+        na, nb = self.za.shape[1], self.zb.shape[1]
+        ta, ca = theta[:na], theta[na]
+        tb, cb = theta[na + 1 : na + 1 + nb], theta[na + 1 + nb]
+        y, w, acc_y, acc_w, lam = self.good, self.weight, self.accepted, self.accept_weight, self.l2
+        a = self.za @ ta + ca
+        b = self.zb @ tb + cb
+        lsa, lsb = log_expit(a), log_expit(b)
+        logp = lsa + lsb
+        log1mp = log1mexp(logp)
+        p = np.exp(logp)
+        joint = -(w * (y * logp + (1.0 - y) * log1mp)).sum()
+        accept = -(acc_w * (acc_y * lsb + (1.0 - acc_y) * log_expit(-b))).sum()
+        penalty = 0.5 * lam * (((ta - self.prior_a) ** 2).sum() + ((tb - self.prior_b) ** 2).sum())
+        # d joint / d a = -w * sigmoid(-a) * (y - p) / (1 - p), and likewise for b
+        r = w * (y - p) / np.maximum(np.exp(log1mp), 1e-12)
+        ga = -r * expit(-a)
+        gb = -r * expit(-b) - acc_w * (acc_y - expit(b))
+        grad = np.concatenate(
+            [
+                self.za.T @ ga + lam * (ta - self.prior_a),
+                [ga.sum()],
+                self.zb.T @ gb + lam * (tb - self.prior_b),
+                [gb.sum()],
+            ]
+        )
+        return float(joint + accept + penalty), grad
 
 
 class ReciprocalScorer:
@@ -262,32 +326,10 @@ class ReciprocalScorer:
         acc_w = np.where(has_acc, self.acceptance_weight * w, 0.0)
         lam = float(self.l2)
 
-        def objective(theta: F64) -> tuple[float, F64]:
-            ta, ca = theta[:na], theta[na]
-            tb, cb = theta[na + 1 : na + 1 + nb], theta[na + 1 + nb]
-            a = za @ ta + ca
-            b = zb @ tb + cb
-            lsa, lsb = log_expit(a), log_expit(b)
-            logp = lsa + lsb
-            log1mp = log1mexp(logp)
-            p = np.exp(logp)
-            joint = -(w * (y * logp + (1.0 - y) * log1mp)).sum()
-            accept = -(acc_w * (acc_y * lsb + (1.0 - acc_y) * log_expit(-b))).sum()
-            penalty = 0.5 * lam * (((ta - prior_a) ** 2).sum() + ((tb - prior_b) ** 2).sum())
-            # d joint / d a = -w * sigmoid(-a) * (y - p) / (1 - p)
-            r = w * (y - p) / np.maximum(np.exp(log1mp), 1e-12)
-            ga = -r * expit(-a)
-            gb = -r * expit(-b) - acc_w * (acc_y - expit(b))
-            grad = np.concatenate(
-                [
-                    za.T @ ga + lam * (ta - prior_a),
-                    [ga.sum()],
-                    zb.T @ gb + lam * (tb - prior_b),
-                    [gb.sum()],
-                ]
-            )
-            return float(joint + accept + penalty), grad
-
+        objective = ReciprocalObjective(
+            za=za, zb=zb, good=y, weight=w, accepted=acc_y, accept_weight=acc_w,
+            prior_a=prior_a, prior_b=prior_b, l2=lam,
+        )  # fmt: skip
         theta0 = np.concatenate([prior_a, [ca0], prior_b, [cb0]])
         result = minimize(
             objective,

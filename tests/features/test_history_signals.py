@@ -212,8 +212,8 @@ def test_bilinear_factors_reproduce_the_signals(sup_draws, imer_draws):
     ]  # fmt: skip
     m, s = _encoded(sups, imrs)
     ctx = fit_signal_context(s)
-    ii, jj = np.meshgrid(np.arange(len(m)), np.arange(len(s)), indexing="ij")
-    ii, jj = ii.ravel(), jj.ravel()
+    grid_i, grid_j = np.meshgrid(np.arange(len(m)), np.arange(len(s)), indexing="ij")
+    ii, jj = grid_i.ravel(), grid_j.ravel()
     rng = np.random.default_rng(0)
     srec, irec = rng.normal(size=(len(s), 7)), rng.normal(size=(len(m), 7))
     exact = pair_signals(m, s, ii, jj, context=ctx, supplier_records=srec[jj],

@@ -20,7 +20,7 @@ def build_store(folder: Path, *, n_suppliers: int, n_imers: int, seed: int) -> S
     store = Store(f"sqlite:///{folder / 'matchmaker.db'}")
     store.init()
     for kind in ("suppliers", "imers", "partnerships"):
-        report = ingest.import_file(store, kind, paths[kind])  # type: ignore[arg-type]
+        report = ingest.import_file(store, kind, paths[kind])
         assert report.rejected == 0, report
     return store
 

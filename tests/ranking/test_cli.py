@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def _db(store) -> str:
-    return store.engine.url.render_as_string(hide_password=False)
+    return str(store.engine.url.render_as_string(hide_password=False))
 
 
 def test_fit_then_shortlist_in_the_contract_shape(synthetic_store, tmp_path):
