@@ -270,11 +270,22 @@ def demo(
         Path | None,
         typer.Option("--data", help="Folder with suppliers.csv, imers.csv, partnerships.csv."),
     ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Then serve the hub API on the demo database.")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
 ) -> None:
     """Build a fresh SQLite registry from the sample data and show what matchmaker offers."""
     from matchmaker.demo import run_demo
 
     run_demo(directory, data, console=console)
+    if serve:
+        from matchmaker.cli.serve import serve as serve_api
+
+        db_path = (directory / "matchmaker-demo.db").resolve()
+        console.print(f"serving the hub API on http://{host}:{port}/docs (Ctrl-C stops)")
+        serve_api(f"sqlite:///{db_path}", host=host, port=port, model_dir=directory / "models")
 
 
 for module in (shortlist_cli, graph_cli, event_cli, dedupe_cli, serve_cli):
