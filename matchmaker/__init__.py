@@ -1,4 +1,3 @@
 """matchmaker: compatibility engine between Imers and UMKM suppliers."""
 
 __version__ = "0.1.0"
-
