@@ -14,11 +14,27 @@ Target: graph build + signals for all Imers under 60 s.
 
     python benchmarks/bench_graph.py [--suppliers 100000] [--imers 20000]
         [--events 200000] [--candidates 50] [--hops 2] [--seed 7]
+
+``--quality`` instead runs a held-out check of the graph signals on the
+sample data (``--data data``): the files are imported into a temporary
+SQLite store, time is split at the 60th and 80th percentiles of the dates
+partnerships started, a logistic regression is trained on partnerships that
+started between the two cut-offs (features as of the first cut-off, sampled
+non-partners as negatives) and evaluated on Imers whose new partnerships
+started after the second cut-off (features as of that cut-off; every
+supplier the Imer had no partnership with before is a candidate). It prints
+NDCG@10 for a content-only model, content + all graph signals, leave-one-out
+ablations and each walk signal alone. This is a check independent of the
+engine; ``matchmaker evaluate`` reports the engine with and without the
+signals.
+
+    python benchmarks/bench_graph.py --quality [--data data]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import platform
 import time
 from collections.abc import Callable
@@ -31,7 +47,12 @@ import scipy.sparse as sp
 
 from matchmaker.graph.analytics import graph_stats
 from matchmaker.graph.build import build_graph, summarise_pairs
-from matchmaker.graph.signals import GRAPH_FEATURES, GraphSignalConfig, graph_pair_features
+from matchmaker.graph.signals import (
+    ALL_GRAPH_FEATURES,
+    GRAPH_FEATURES,
+    GraphSignalConfig,
+    graph_pair_features,
+)
 from matchmaker.reference import PROVINCE_NAMES, STAGE_SLUGS, UMKM_CLASS_SLUGS
 from matchmaker.schema import EVENT_COLUMNS, Registry
 
@@ -150,6 +171,252 @@ def candidate_pairs(reg: Registry, k: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"supplier_id": sup_ids[c], "imer_id": imr_ids[r]})
 
 
+# ------------------------------------------------------------------- quality
+def _load_sample(data_dir: str) -> Registry:
+    import tempfile
+    from pathlib import Path
+
+    from matchmaker import ingest
+    from matchmaker.store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-graph-"))
+    store = Store(f"sqlite:///{folder / 'sample.db'}")
+    store.init()
+    for kind in ("suppliers", "imers", "partnerships"):
+        table = ingest.read_table(Path(data_dir) / f"{kind}.csv")
+        report = ingest.import_table(store, kind, table)  # type: ignore[arg-type]
+        if report.rejected:
+            print(f"warning: {report.rejected} rejected rows in {kind}.csv")
+    reg = store.registry()
+    store.dispose()
+    return reg
+
+
+def _multi_hot(lists: pd.Series, vocab: dict[str, int]) -> sp.csr_matrix:
+    rows, cols = [], []
+    for r, values in enumerate(lists):
+        for v in values if isinstance(values, list | tuple) else []:
+            if v in vocab:
+                rows.append(r)
+                cols.append(vocab[v])
+    data = np.ones(len(rows))
+    return sp.csr_matrix((data, (rows, cols)), shape=(len(lists), len(vocab)))
+
+
+class _Content:
+    """Simple profile-only pair features (the baseline the graph signals must beat)."""
+
+    names = ("cat_jaccard", "reach", "same_province", "dropship_ok", "certs_ok", "log_capacity")
+
+    def __init__(self, reg: Registry) -> None:
+        sup, imr = reg.suppliers, reg.imers
+        self.s_pos = pd.Index(sup["supplier_id"])
+        self.i_pos = pd.Index(imr["imer_id"])
+        cats = {
+            c: k
+            for k, c in enumerate(
+                sorted(
+                    {c for v in sup["categories"] for c in v}
+                    | {c for v in imr["categories"] for c in v}
+                )
+            )
+        }
+        provs = {p: k for k, p in enumerate(PROVINCE_NAMES)}
+        certs = {c: k for k, c in enumerate(["halal", "bpom", "pirt", "sni"])}
+        self.s_cat = _multi_hot(sup["categories"], cats).toarray()
+        self.i_cat = _multi_hot(imr["categories"], cats).toarray()
+        self.s_ship = _multi_hot(sup["ships_to"], provs).toarray()
+        self.s_prov = np.array([provs.get(p, -1) for p in sup["province"]])
+        self.i_prov = np.array([provs.get(p, -1) for p in imr["province"]])
+        self.s_drop = sup["dropship"].to_numpy(dtype=bool)
+        self.i_drop = imr["needs_dropship"].to_numpy(dtype=bool)
+        self.s_cert = _multi_hot(sup["certifications"], certs).toarray()
+        self.i_cert = _multi_hot(imr["required_certifications"], certs).toarray()
+        cap = sup["monthly_capacity_units"].to_numpy(dtype=float)
+        self.s_cap = np.log10(np.where(np.isnan(cap), np.nanmedian(cap), cap) + 1.0)
+
+    def features(self, pairs: pd.DataFrame) -> np.ndarray:
+        s = self.s_pos.get_indexer(pairs["supplier_id"])
+        i = self.i_pos.get_indexer(pairs["imer_id"])
+        inter = (self.s_cat[s] * self.i_cat[i]).sum(axis=1)
+        union = np.maximum(((self.s_cat[s] + self.i_cat[i]) > 0).sum(axis=1), 1)
+        ip = np.maximum(self.i_prov[i], 0)
+        reach = self.s_ship[s, ip]
+        same = (self.s_prov[s] == self.i_prov[i]).astype(float)
+        drop = (~self.i_drop[i] | self.s_drop[s]).astype(float)
+        certs = ((self.i_cert[i] * (1 - self.s_cert[s])).sum(axis=1) == 0).astype(float)
+        return np.column_stack([inter / union, reach, same, drop, certs, self.s_cap[s]])
+
+
+def _ndcg_at_10(scores: np.ndarray, rel: np.ndarray, groups: np.ndarray, ids: np.ndarray) -> float:
+    """Mean NDCG@10 over groups (ties broken by supplier id)."""
+    out = []
+    order = np.lexsort((ids, -scores, groups))
+    g_sorted = groups[order]
+    bounds = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1], True])
+    disc = 1.0 / np.log2(np.arange(2, 12))
+    for a, b in itertools.pairwise(bounds):
+        r = rel[order[a:b]]
+        n_pos = int(r.sum())
+        if n_pos == 0:
+            continue
+        top = r[:10]
+        dcg = float((top * disc[: top.size]).sum())
+        idcg = float(disc[: min(n_pos, 10)].sum())
+        out.append(dcg / idcg)
+    return float(np.mean(out)) if out else float("nan")
+
+
+SPLITS: tuple[tuple[float, float], ...] = ((0.5, 0.7), (0.6, 0.8), (0.7, 0.9))
+
+
+class _Split:
+    """Training and test pairs of one temporal split, with their features."""
+
+    def __init__(
+        self,
+        reg: Registry,
+        content: _Content,
+        first_pos: pd.DataFrame,
+        quantiles: tuple[float, float],
+        rng: np.random.Generator,
+        side: str = "imer",
+    ) -> None:
+        t_train, t_test = first_pos["t_pos"].quantile(list(quantiles)).tolist()
+        # The query side asks, the other side is ranked.
+        q_col, r_col = ("imer_id", "supplier_id") if side == "imer" else ("supplier_id", "imer_id")
+        frame = reg.suppliers if side == "imer" else reg.imers
+        ranked_ids = frame[r_col].to_numpy(dtype=object)
+
+        def established_before(t: pd.Timestamp) -> set[tuple[str, str]]:
+            f = first_pos[first_pos["t_pos"] < t]
+            return set(zip(f["supplier_id"], f["imer_id"], strict=True))
+
+        def new_between(known: set[tuple[str, str]], lo: Any, hi: Any) -> pd.DataFrame:
+            w = first_pos[(first_pos["t_pos"] >= lo) & (first_pos["t_pos"] < hi)]
+            pairs = zip(w["supplier_id"], w["imer_id"], strict=True)
+            return w[[p not in known for p in pairs]]
+
+        # Training: partnerships that started in [t_train, t_test), features as of t_train.
+        known_train = established_before(t_train)
+        window = new_between(known_train, t_train, t_test)
+        rows = []
+        for query, group in window.groupby(q_col):
+            found = set(group[r_col])
+            rows += [{q_col: query, r_col: r, "y": 1} for r in found]
+            for r in rng.choice(ranked_ids, min(20 * len(group), len(ranked_ids)), replace=False):
+                pair = (r, query) if side == "imer" else (query, r)
+                if r not in found and pair not in known_train:
+                    rows.append({q_col: query, r_col: r, "y": 0})
+        train = pd.DataFrame(rows, columns=["supplier_id", "imer_id", "y"])
+        # Test: queries with new partnerships from t_test on; candidates = every
+        # profile of the other side the query had no partnership with before t_test.
+        known_test = established_before(t_test)
+        later = new_between(known_test, t_test, first_pos["t_pos"].max() + pd.Timedelta(days=1))
+        test_pos = set(zip(later["supplier_id"], later["imer_id"], strict=True))
+        queries = sorted(later[q_col].unique())
+        grid = pd.DataFrame(
+            {
+                r_col: np.tile(ranked_ids, len(queries)),
+                q_col: np.repeat(np.array(queries, dtype=object), len(ranked_ids)),
+            }
+        )[["supplier_id", "imer_id"]]
+        pairs = zip(grid["supplier_id"], grid["imer_id"], strict=True)
+        test = grid[[p not in known_test for p in pairs]].reset_index(drop=True)
+        pairs = zip(test["supplier_id"], test["imer_id"], strict=True)
+        self.rel = np.array([p in test_pos for p in pairs], dtype=float)
+        self.label = f"{t_test.date()}"
+        who = "Imers" if side == "imer" else "suppliers"
+        self.summary = (
+            f"split at {quantiles}: train [{t_train.date()}, {t_test.date()}) "
+            f"{int(train['y'].sum())} new partnerships + {int((1 - train['y']).sum())} "
+            f"sampled non-partners; test from {t_test.date()}: {len(queries)} {who}, "
+            f"{int(self.rel.sum())} new partnerships, {len(test):,} candidate pairs"
+        )
+        self.y = train["y"].to_numpy()
+        every = list(ALL_GRAPH_FEATURES)
+        self.g_train = graph_pair_features(
+            reg, train, as_of=t_train.to_pydatetime(), features=every
+        )
+        self.g_test = graph_pair_features(reg, test, as_of=t_test.to_pydatetime(), features=every)
+        self.c_train, self.c_test = content.features(train), content.features(test)
+        self.groups = pd.Index(queries).get_indexer(test[q_col])
+        self.ids = pd.Index(ranked_ids).get_indexer(test[r_col])
+
+    def fit_eval(self, graph_cols: list[str]) -> float:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        xtr, xte = self.c_train, self.c_test
+        if graph_cols:
+            xtr = np.column_stack([xtr, self.g_train[graph_cols].to_numpy()])
+            xte = np.column_stack([xte, self.g_test[graph_cols].to_numpy()])
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+        model.fit(xtr, self.y)
+        return _ndcg_at_10(model.decision_function(xte), self.rel, self.groups, self.ids)
+
+    def alone(self, col: str) -> float:
+        return _ndcg_at_10(self.g_test[col].to_numpy(), self.rel, self.groups, self.ids)
+
+
+def run_quality(data_dir: str, seed: int) -> None:
+    """Print the held-out NDCG@10 table (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    reg, t_load = timed(lambda: _load_sample(data_dir))
+    ev = reg.events.assign(at=pd.to_datetime(reg.events["at"], utc=True))
+    pos_ev = ev[ev["status"].isin(["accepted", "active"])]
+    first_pos = pos_ev.groupby(["supplier_id", "imer_id"])["at"].min().rename("t_pos").reset_index()
+    content = _Content(reg)
+    print(
+        f"sample data: {len(reg.suppliers):,} suppliers, {len(reg.imers):,} Imers, "
+        f"{len(reg.events):,} events (loaded in {t_load:.1f} s)"
+    )
+    for side, title in (
+        ("imer", "suppliers ranked for each Imer"),
+        ("supplier", "Imers ranked for each supplier"),
+    ):
+        splits = [_Split(reg, content, first_pos, q, rng, side) for q in SPLITS]
+        print()
+        print(f"== {title} ==")
+        for sp_ in splits:
+            print(sp_.summary)
+        _print_quality(splits)
+
+
+def _print_quality(splits: list[_Split]) -> None:
+    all_cols = list(ALL_GRAPH_FEATURES)
+    rows: list[tuple[str, list[float]]] = [
+        ("content only (no graph signals)", [x.fit_eval([]) for x in splits]),
+        ("content + default graph signals", [x.fit_eval(list(GRAPH_FEATURES)) for x in splits]),
+        ("content + every graph signal", [x.fit_eval(all_cols) for x in splits]),
+    ]
+    default = list(GRAPH_FEATURES)
+    base = rows[1][1]
+    for col in all_cols:
+        if col in default:
+            other = [x.fit_eval([c for c in default if c != col]) for x in splits]
+            gain = [b - o for b, o in zip(base, other, strict=True)]
+            rows.append((f"  kept {col}: default vs default without it", gain))
+        else:
+            other = [x.fit_eval([*default, col]) for x in splits]
+            gain = [o - b for b, o in zip(base, other, strict=True)]
+            rows.append((f"  left out {col}: default + it vs default", gain))
+    for col in ("graph_rwr", "graph_rwr_reverse", "graph_cooccur"):
+        rows.append((f"content + {col}", [x.fit_eval([col]) for x in splits]))
+        rows.append((f"{col} alone (no model)", [x.alone(col) for x in splits]))
+    width = max(len(r[0]) for r in rows)
+    heads = "  ".join(f"{x.label:>10}" for x in splits)
+    print(f"{'NDCG@10 by test start':<{width}}  {heads}  {'mean':>8}")
+    print(f"{'-' * width}  {'  '.join(['-' * 10] * len(splits))}  {'-' * 8}")
+    for name, values in rows:
+        delta = name.startswith("  ")
+        fmt = "{:>+10.4f}" if delta else "{:>10.4f}"
+        cells = "  ".join(fmt.format(v) for v in values)
+        mean = ("{:>+8.4f}" if delta else "{:>8.4f}").format(float(np.mean(values)))
+        print(f"{name:<{width}}  {cells}  {mean}")
+
+
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     out = fn()
@@ -164,7 +431,14 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=50, help="candidate suppliers per Imer")
     parser.add_argument("--hops", type=int, default=2, help="walk hops (1-3)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--quality", action="store_true", help="held-out NDCG@10 check on the sample data"
+    )
+    parser.add_argument("--data", default="data", help="folder of the sample CSV files")
     args = parser.parse_args()
+    if args.quality:
+        run_quality(args.data, args.seed)
+        return
 
     reg, t_gen = timed(lambda: make_registry(args.suppliers, args.imers, args.events, args.seed))
     pairs, t_cand = timed(lambda: candidate_pairs(reg, args.candidates, args.seed))

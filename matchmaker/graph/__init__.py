@@ -40,6 +40,7 @@ from matchmaker.graph.build import (
 from matchmaker.graph.export import EXPORT_FORMATS, export_graph, graph_for_export
 from matchmaker.graph.plots import PLOT_FILES, plot_graph_charts
 from matchmaker.graph.signals import (
+    ALL_GRAPH_FEATURES,
     GRAPH_FEATURES,
     GraphSignalConfig,
     graph_pair_features,
@@ -47,6 +48,7 @@ from matchmaker.graph.signals import (
 )
 
 __all__ = [
+    "ALL_GRAPH_FEATURES",
     "EXPORT_FORMATS",
     "GRAPH_FEATURES",
     "IMER",

@@ -12,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchmaker.errors import ValidationError
-from matchmaker.graph.signals import GRAPH_FEATURES, GraphSignalConfig, graph_pair_features
+from matchmaker.graph.signals import (
+    ALL_GRAPH_FEATURES,
+    GRAPH_FEATURES,
+    GraphSignalConfig,
+    graph_pair_features,
+)
 
 from .factories import T0, registry
 
@@ -40,7 +45,7 @@ def _random_registry(seed: int, n_s: int = 7, n_i: int = 6, n_e: int = 18) -> An
 
 def _dense_oracle(
     reg: Any, cfg: GraphSignalConfig
-) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
     """Walk and co-partnership scores with dense matrices and loops."""
     from matchmaker.graph.build import summarise_pairs
     from matchmaker.graph.signals import pair_weights
@@ -61,12 +66,18 @@ def _dense_oracle(
 
     wis, wsi = rownorm(a), rownorm(a.T)
     alpha = cfg.restart
-    rwr = np.zeros_like(a)
-    step = wis.copy()
-    for hop in range(1, cfg.hops + 1):
-        if hop > 1:
-            step = step @ wsi @ wis
-        rwr += alpha * (1 - alpha) ** (2 * hop - 1) * step
+
+    def walk(forward: np.ndarray, back: np.ndarray) -> np.ndarray:
+        total = np.zeros_like(forward)
+        step = forward.copy()
+        for hop in range(1, cfg.hops + 1):
+            if hop > 1:
+                step = step @ back @ forward
+            total += alpha * (1 - alpha) ** (2 * hop - 1) * step
+        return total
+
+    rwr = walk(wis, wsi)
+    reverse = walk(wsi, wis).T
     b = (a > 0).astype(float)
     cooc = np.zeros_like(a)
     for i in range(len(imr)):
@@ -79,7 +90,7 @@ def _dense_oracle(
                 if u.any() and v.any():
                     total += float(u @ v / np.sqrt(u @ u) / np.sqrt(v @ v))
             cooc[i, s] = total
-    return rwr, cooc, sup, imr
+    return rwr, reverse, cooc, sup, imr
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -88,33 +99,44 @@ def test_walk_and_cooccurrence_match_dense_oracle(seed: int, hops: int) -> None:
     reg = _random_registry(seed)
     cfg = GraphSignalConfig(hops=hops, chunk_size=2)
     pairs = _all_pairs(reg)
-    feats = graph_pair_features(reg, pairs, config=cfg)
-    rwr, cooc, sup, imr = _dense_oracle(reg, cfg)
+    feats = graph_pair_features(reg, pairs, config=cfg, features=ALL_GRAPH_FEATURES)
+    rwr, reverse, cooc, sup, imr = _dense_oracle(reg, cfg)
     # Suppliers reachable in the positive graph = suppliers with a positive edge.
     from matchmaker.graph.build import summarise_pairs
     from matchmaker.graph.signals import pair_weights
 
     summ = summarise_pairs(reg.events)
-    n_active = max(len(set(summ.loc[pair_weights(summ, cfg) > 0, "supplier_id"])), 1)
+    good = summ.loc[pair_weights(summ, cfg) > 0]
+    n_active = max(len(set(good["supplier_id"])), 1)
+    n_active_imers = max(len(set(good["imer_id"])), 1)
     for row in feats.itertuples():
         i, s = imr.index(str(row.imer_id)), sup.index(str(row.supplier_id))
         assert row.graph_rwr == pytest.approx(np.log1p(rwr[i, s] * n_active), abs=1e-12)
         assert row.graph_cooccur == pytest.approx(np.log1p(cooc[i, s]), abs=1e-12)
+        assert row.graph_rwr_reverse == pytest.approx(
+            np.log1p(reverse[i, s] * n_active_imers), abs=1e-12
+        )
 
 
 def test_batch_equals_single_and_order_is_kept() -> None:
     reg = _random_registry(3)
     pairs = _all_pairs(reg).sample(frac=1.0, random_state=1)
     pairs.index = pd.Index(range(100, 100 + len(pairs)))
-    batch = graph_pair_features(reg, pairs)
+    batch = graph_pair_features(reg, pairs, features=ALL_GRAPH_FEATURES)
     assert list(batch.index) == list(pairs.index)
     assert list(batch["supplier_id"]) == list(pairs["supplier_id"])
     assert list(batch["imer_id"]) == list(pairs["imer_id"])
-    assert tuple(c for c in batch.columns if c.startswith("graph_")) == GRAPH_FEATURES
+    assert tuple(c for c in batch.columns if c.startswith("graph_")) == ALL_GRAPH_FEATURES
     for k in (0, 7, len(pairs) - 1):
-        single = graph_pair_features(reg, pairs.iloc[[k]])
+        single = graph_pair_features(reg, pairs.iloc[[k]], features=ALL_GRAPH_FEATURES)
         pd.testing.assert_frame_equal(single, batch.iloc[[k]])
-    assert np.isfinite(batch[list(GRAPH_FEATURES)].to_numpy()).all()
+    assert np.isfinite(batch[list(ALL_GRAPH_FEATURES)].to_numpy()).all()
+    # The default set is a subset, same values, in its own order.
+    default = graph_pair_features(reg, pairs)
+    assert tuple(c for c in default.columns if c.startswith("graph_")) == GRAPH_FEATURES
+    pd.testing.assert_frame_equal(default, batch[["supplier_id", "imer_id", *GRAPH_FEATURES]])
+    chosen = graph_pair_features(reg, pairs, features=["graph_pair_past", "graph_rwr"])
+    assert list(chosen.columns) == ["supplier_id", "imer_id", "graph_pair_past", "graph_rwr"]
 
 
 def test_hand_computed_rates_load_and_pair_history() -> None:
@@ -140,7 +162,9 @@ def test_hand_computed_rates_load_and_pair_history() -> None:
     pairs = pd.DataFrame(
         {"supplier_id": ["S1", "S2", "S2", "S9"], "imer_id": ["I2", "I1", "I3", "I9"]}
     )
-    f = graph_pair_features(reg, pairs, config=cfg).set_index(["supplier_id", "imer_id"])
+    f = graph_pair_features(reg, pairs, config=cfg, features=ALL_GRAPH_FEATURES).set_index(
+        ["supplier_id", "imer_id"]
+    )
     assert f.loc[("S1", "I2"), "graph_supplier_accept_rate"] == pytest.approx((2 + 2 * 0.6) / 5)
     assert f.loc[("S2", "I1"), "graph_supplier_accept_rate"] == pytest.approx((1 + 2 * 0.6) / 4)
     assert f.loc[("S9", "I9"), "graph_supplier_accept_rate"] == pytest.approx(0.6)
@@ -190,10 +214,13 @@ def test_no_leakage_events_from_as_of_on_change_nothing(seed: int, cut: int) -> 
     reg = _random_registry(seed, n_e=20)
     as_of = T0 + timedelta(days=cut)
     pairs = _all_pairs(reg)
-    with_future = graph_pair_features(reg, pairs, as_of=as_of)
+    every = ALL_GRAPH_FEATURES
+    with_future = graph_pair_features(reg, pairs, as_of=as_of, features=every)
     past_only = reg.events.loc[pd.to_datetime(reg.events["at"], utc=True) < as_of]
     truncated = type(reg)(suppliers=reg.suppliers, imers=reg.imers, events=past_only)
-    pd.testing.assert_frame_equal(with_future, graph_pair_features(truncated, pairs))
+    pd.testing.assert_frame_equal(
+        with_future, graph_pair_features(truncated, pairs, features=every)
+    )
 
 
 def test_bad_input_is_refused() -> None:
@@ -202,3 +229,5 @@ def test_bad_input_is_refused() -> None:
         graph_pair_features(reg, pd.DataFrame({"supplier_id": ["S1"]}))
     with pytest.raises(ValidationError, match="restart"):
         GraphSignalConfig(restart=1.0)
+    with pytest.raises(ValidationError, match="graph_pagerank"):
+        graph_pair_features(reg, _all_pairs(reg), features=["graph_pagerank"])
