@@ -13,16 +13,46 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
-from matchmaker.store import Store
-from matchmaker.store.tables import PartnershipEventRow
+from matchmaker.store import ProfileKind, Store
+from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
 
-__all__ = ["current_statuses"]
+__all__ = ["current_statuses", "merged_map"]
 
 
 def _utc(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
+
+
+def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
+    """Each merged record's id mapped to its final surviving id (chains followed).
+
+    The same answer as :meth:`matchmaker.store.Store.merged_map`, written so that
+    SQLite searches the ``merged_into`` index instead of scanning the table
+    (``> ''`` rather than ``IS NOT NULL``): microseconds instead of tens of
+    milliseconds on a national registry.
+    """
+    table: type[SupplierRow] | type[ImerRow]
+    if kind == "supplier":
+        table, key = SupplierRow, SupplierRow.supplier_id
+    else:
+        table, key = ImerRow, ImerRow.imer_id
+    with store.engine.connect() as conn:
+        direct = {
+            str(pid): str(target)
+            for pid, target in conn.execute(
+                select(key, table.merged_into).where(table.merged_into > "")
+            )
+        }
+    out: dict[str, str] = {}
+    for start in direct:
+        current, seen = start, {start}
+        while current in direct and direct[current] not in seen:
+            current = direct[current]
+            seen.add(current)
+        out[start] = current
+    return out
 
 
 def current_statuses(
@@ -44,9 +74,9 @@ def current_statuses(
         :func:`matchmaker.store.derive_partnerships`: time, then ``seq``, then
         ``event_id``).
     """
-    own_alias = store.merged_map(kind)
+    own_alias = merged_map(store, kind)
     members = [profile_id, *[k for k, v in own_alias.items() if v == profile_id]]
-    other_alias = store.merged_map("supplier" if kind == "imer" else "imer")
+    other_alias = merged_map(store, "supplier" if kind == "imer" else "imer")
     t = PartnershipEventRow
     own_col, other_col = (t.imer_id, t.supplier_id)
     if kind == "supplier":

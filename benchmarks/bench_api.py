@@ -197,6 +197,20 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], headers: dict[str, str]
     raise RuntimeError(f"the server did not answer {probe} within {timeout:.0f} s")
 
 
+def wait_all_workers_loaded(base: str, timeout: float) -> None:
+    """Until 10 fresh connections in a row find the model loaded (every worker preloads)."""
+    import httpx
+
+    t = time.perf_counter()
+    streak = 0
+    while streak < 10 and time.perf_counter() - t < timeout:
+        with httpx.Client(base_url=base, timeout=30) as fresh:
+            loaded = fresh.get("/health").json().get("model") == "loaded"
+        streak = streak + 1 if loaded else 0
+        if not loaded:
+            time.sleep(1.0)
+
+
 def rss_mb(pid: int) -> float:
     """Peak resident memory of a process and its children (VmHWM), in MB."""
     total = 0.0
@@ -343,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
         kind, ident = plan[0]
         ready = wait_ready(base, proc, {"Authorization": f"Bearer {bearer}"},
                            _path(kind, ident, args.k), timeout=600)  # fmt: skip
-        # Warm every worker (each loads the model on its first shortlist).
+        wait_all_workers_loaded(base, timeout=600)
+        # Warm every worker's caches.
         run_load(base, bearer, plan[: 20 * args.workers], args.workers, args.k, 300, db.parent)
         console.print("driving it with 1 client …")
         single = run_load(base, bearer, plan[: max(200, len(plan) // 10)], 1, args.k,
@@ -406,10 +421,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     console.print("\n".join(lines))
     console.print(
-        f"server: ready after {ready:.1f} s (model load on first shortlist), peak memory "
-        f"{server_mb:,.0f} MB; library model load {lib['load_s']:.1f} s\n"
-        f"machine: {platform.machine()}, {os.cpu_count()} cores shared by server and clients; "
-        f"Python {platform.python_version()}"
+        f"server: first shortlist answered {ready:.1f} s after start (model loaded at start-up), "
+        f"peak memory {server_mb:,.0f} MB over {args.workers} worker(s); library model load "
+        f"{lib['load_s']:.1f} s\n"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores shared by server and clients "
+        f"(load average at the end {os.getloadavg()[0]:.1f}); Python {platform.python_version()}"
     )
     return 0
 
