@@ -174,7 +174,7 @@ def test_update_equals_rebuild_and_edges_equal_pair_summaries(
 
 
 @settings(
-    max_examples=15,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
