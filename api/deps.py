@@ -8,6 +8,7 @@ one); :class:`ModelHolder` keeps the fitted recommender.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -197,6 +198,10 @@ class ModelHolder:
         Least time between background re-bindings (0: never in the background).
     check_seconds:
         Least time between checks of the model files and the fingerprint.
+    freeze_gc:
+        After each load, collect once and freeze the surviving objects out of
+        the garbage collector's view (see :func:`_settle_heap`); for servers,
+        where the model is most of the heap.
     """
 
     def __init__(
@@ -207,8 +212,10 @@ class ModelHolder:
         fingerprint: Callable[[], Hashable] | None = None,
         refresh_seconds: float = 30.0,
         check_seconds: float = 2.0,
+        freeze_gc: bool = False,
     ) -> None:
         self.model_dir = model_dir
+        self.freeze_gc = freeze_gc
         self._loader = loader
         self._fingerprint = fingerprint
         self.refresh_seconds = refresh_seconds
@@ -257,9 +264,13 @@ class ModelHolder:
                 f"the model in {self.model_dir} cannot be loaded ({exc}); run `matchmaker fit`"
             ) from exc
         with self._lock:
+            previous = self._model
             self._model, self._stamp = model, stamp
             self._bound_to, self._bound_at = bound_to, time.monotonic()
         log.info("loaded the recommender from %s", self.model_dir)
+        del previous  # released before the collection below, so its cycles are freed
+        if self.freeze_gc:
+            _settle_heap()
         return model
 
     def get(self) -> Any:
@@ -327,6 +338,19 @@ class ModelHolder:
     def reload(self) -> Any:
         """Load the model from disk now (same as :meth:`refresh`)."""
         return self.refresh()
+
+
+def _settle_heap() -> None:
+    """Keep the garbage collector from walking the model's millions of objects.
+
+    A bound national registry is millions of long-lived Python objects; every
+    full collection would walk them all and stall every request for up to a
+    second or more. After a load, one collection frees what the previous model
+    left behind, then the survivors are frozen out of the collector's view.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 # --------------------------------------------------------------------- stats

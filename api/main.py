@@ -131,6 +131,7 @@ def create_app(
         loader if loader is not None else (lambda d: load_recommender(d, the_store)),
         fingerprint=lambda: registry_fingerprint(the_store),
         refresh_seconds=settings.model_refresh_seconds,
+        freeze_gc=settings.freeze_gc,
     )
 
     @asynccontextmanager

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     preload_model:
         Start loading the recommender when the app starts, so the first
         shortlist does not wait for it.
+    freeze_gc:
+        Freeze the loaded model out of the garbage collector's view, so full
+        collections do not pause requests for a second walking it (a process
+        serving one app; tests turn it off).
     max_upload_bytes:
         Largest accepted import file.
     max_page_size:
@@ -82,6 +86,7 @@ class Settings(BaseSettings):
     stats_cache_seconds: float = Field(default=60.0, ge=0)
     model_refresh_seconds: float = Field(default=300.0, ge=0)
     preload_model: bool = True
+    freeze_gc: bool = True
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_page_size: int = Field(default=500, ge=1, le=10_000)
     worker_threads: int = Field(default=4, ge=1, le=256)

@@ -100,6 +100,7 @@ def make_client(store: Store, tmp_path: Path, *, loader: Any = None, **settings:
         "init_db": False,
         "stats_cache_seconds": 0,
         "preload_model": False,
+        "freeze_gc": False,
         **settings,
     }
     config = Settings(**values)

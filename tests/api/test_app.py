@@ -56,7 +56,13 @@ def test_unexpected_error_is_500_without_traceback(sqlite_store: Store, tmp_path
     def broken(_folder: Path) -> object:
         raise RuntimeError("secret internals /etc/passwd")
 
-    settings = Settings(database_url=sqlite_store.url, model_dir=tmp_path / "models", init_db=False)
+    settings = Settings(
+        database_url=sqlite_store.url,
+        model_dir=tmp_path / "models",
+        init_db=False,
+        preload_model=False,
+        freeze_gc=False,
+    )
     app = create_app(settings, store=sqlite_store, loader=broken)
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/imers/I1/shortlist", headers={"Authorization": f"Bearer {staff}"})
@@ -68,7 +74,7 @@ def test_unexpected_error_is_500_without_traceback(sqlite_store: Store, tmp_path
 
 def test_unreachable_database_is_503(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
-    settings = Settings(database_url=store.url, init_db=False, model_dir=tmp_path)
+    settings = Settings(database_url=store.url, init_db=False, model_dir=tmp_path, freeze_gc=False)
     with TestClient(create_app(settings, store=store)) as client:
         health = client.get("/health")
         assert health.status_code == 503

@@ -69,6 +69,7 @@ def _build_app() -> tuple[Any, str]:
         stats_cache_seconds=0,
         model_refresh_seconds=0,
         preload_model=False,
+        freeze_gc=False,
     )
     return create_app(config, store=store), bearer
 
