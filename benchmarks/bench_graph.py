@@ -188,7 +188,7 @@ def _load_sample(data_dir: str) -> Registry:
     store.init()
     for kind in ("suppliers", "imers", "partnerships"):
         table = ingest.read_table(Path(data_dir) / f"{kind}.csv")
-        report = ingest.import_table(store, kind, table)  # type: ignore[arg-type]
+        report = ingest.import_table(store, kind, table)
         if report.rejected:
             print(f"warning: {report.rejected} rejected rows in {kind}.csv")
     reg = store.registry()
@@ -286,7 +286,9 @@ class _Split:
         rng: np.random.Generator,
         side: str = "imer",
     ) -> None:
-        t_train, t_test = first_pos["t_pos"].quantile(list(quantiles)).tolist()
+        t_train, t_test = (
+            pd.Timestamp(t) for t in first_pos["t_pos"].quantile(list(quantiles)).tolist()
+        )
         # The query side asks, the other side is ranked.
         q_col, r_col = ("imer_id", "supplier_id") if side == "imer" else ("supplier_id", "imer_id")
         frame = reg.suppliers if side == "imer" else reg.imers
@@ -299,7 +301,7 @@ class _Split:
         def new_between(known: set[tuple[str, str]], lo: Any, hi: Any) -> pd.DataFrame:
             w = first_pos[(first_pos["t_pos"] >= lo) & (first_pos["t_pos"] < hi)]
             pairs = zip(w["supplier_id"], w["imer_id"], strict=True)
-            return w[[p not in known for p in pairs]]
+            return pd.DataFrame(w[[p not in known for p in pairs]])
 
         # Training: partnerships that started in [t_train, t_test), features as of t_train.
         known_train = established_before(t_train)
