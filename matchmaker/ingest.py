@@ -808,7 +808,11 @@ def partnership_events(
     outcomes) gets no event, which makes re-importing a file a no-op. An
     ``ended`` row for a pair with no ``active`` event yet records the start
     first, so the history shows both. Event times are the historical dates
-    (``started_at`` for the start, ``ended_at`` for the end) when known.
+    (``started_at`` for the start, ``ended_at`` for the end) when known. The
+    outcome of a still-running pair (``monthly_units``, ``rating`` on an
+    ``active`` row) is a separate event stamped at import time, since that is
+    when it became known; stamping it at ``started_at`` would leak later
+    knowledge into history-based signals.
 
     Returns the events and the number of unchanged pairs.
     """
@@ -860,16 +864,31 @@ def partnership_events(
                 )
             )
         else:
-            events.append(
-                NewEvent(
-                    status=status,
-                    started_at=start,
-                    monthly_units=units,
-                    rating=rating,
-                    at=_day_start(start) if start else now,
-                    **common,
+            starts_now = old is None or old.get("status") != status
+            if starts_now:
+                events.append(
+                    NewEvent(
+                        status=status,
+                        started_at=start,
+                        at=_day_start(start) if start else now,
+                        **common,
+                    )
                 )
-            )
+            if units is not None or rating is not None or not starts_now:
+                # Outcomes of a running partnership were learned when the file
+                # was made, not when the pair started: stamp them at import
+                # time so no history-based signal sees them earlier.
+                events.append(
+                    NewEvent(
+                        status=status,
+                        started_at=start,
+                        monthly_units=units,
+                        rating=rating,
+                        at=now,
+                        reason="outcome reported",
+                        **common,
+                    )
+                )
     return events, unchanged
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -232,3 +233,24 @@ def test_property_every_row_is_loaded_or_reported(
     assert report.loaded + report.rejected == len(rows)
     again = ingest.import_file(sqlite_store, "suppliers", path)
     assert again.inserted == 0 and again.updated == 0
+
+
+def test_running_outcomes_are_stamped_when_learned_not_at_the_start(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, "suppliers", _write(tmp_path, "s.csv", "\n".join([HEADER, *GOOD])))
+    _import(store, "imers", _write(tmp_path, "i.csv", IMERS))
+    text = (
+        "supplier_id,imer_id,status,started_at,ended_at,monthly_units,rating\n"
+        "S3,I2,active,2025-03-01,,40,4\n"
+    )
+    _import(store, "partnerships", _write(tmp_path, "p.csv", text))
+    events = store.events(supplier_id="S3")
+    assert events["status"].tolist() == ["active", "active"]
+    start, outcome = events.iloc[0], events.iloc[1]
+    assert pd.isna(start["monthly_units"]) and pd.isna(start["rating"])
+    assert start["at"].date().isoformat() == "2025-03-01"
+    assert outcome["monthly_units"] == 40 and outcome["rating"] == 4
+    assert outcome["at"] > start["at"] + pd.Timedelta(days=365)
+    state = store.pair_state("S3", "I2")
+    assert state is not None and (state.status, state.monthly_units) == ("active", 40)
