@@ -2,8 +2,9 @@
 
 Protocol (:func:`evaluate`):
 
-1. **Split by time.** The cut-off is ``holdout_months`` before the latest
-   event. Pairs whose first event is on or after the cut-off are held out.
+1. **Split by time.** The cut-off is ``holdout_months`` before the newest
+   pair's first event (the latest proposal). Pairs whose first event is on
+   or after the cut-off are held out.
    The training registry keeps only events strictly before the cut-off, and
    outcomes (rating, units) only from ``ended`` events before it — an outcome
    recorded on a still-running partnership has no reliable date, so it is
@@ -143,7 +144,7 @@ class HoldoutSplit:
 def holdout_split(
     registry: Registry, holdout_months: int = 6, *, poor_rating: float = 2.0
 ) -> HoldoutSplit:
-    """Split a registry at ``holdout_months`` before its latest event.
+    """Split a registry at ``holdout_months`` before its newest pair's first event.
 
     Parameters
     ----------
@@ -170,7 +171,10 @@ def holdout_split(
             "the registry has no partnership history to hold out; import partnerships first"
         )
     at = pd.to_datetime(registry.events["at"], utc=True)
-    latest = at.max()
+    # The window ends at the newest pair's first event: later events (e.g. an
+    # outcome reported at import time) do not stretch it past the proposals.
+    firsts = at.groupby([registry.events["supplier_id"], registry.events["imer_id"]]).min()
+    latest = firsts.max()
     cutoff = (latest - pd.DateOffset(months=holdout_months)).normalize()
     if not (at < cutoff).any():
         raise ValidationError(
