@@ -13,6 +13,7 @@ demo database::
 from __future__ import annotations
 
 import logging
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,7 +101,9 @@ def serve(
     if model_dir is not None:
         os.environ["MATCHMAKER_MODEL_DIR"] = str(model_dir)
     build_app(db_url, model_dir)  # create or upgrade the schema once, before the workers
-    uvicorn.run(
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
         "api.main:app_from_environment",
         factory=True,
         host=host,
@@ -108,6 +111,15 @@ def serve(
         log_level=log_level,
         workers=workers,
     )
+    sock = config.bind_socket()
+    # Connections accepted on this shared socket would otherwise keep Nagle's
+    # algorithm on (asyncio only disables it on sockets it creates itself), which
+    # delays every small response by a delayed-ACK period (~40 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 def _serve_command(

@@ -113,7 +113,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_command_answers_over_http(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_command_answers_over_http(tmp_path: Path, workers: int) -> None:
     db = f"sqlite:///{tmp_path / 'hub.db'}"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
@@ -121,7 +122,7 @@ def test_serve_command_answers_over_http(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(command), "serve", "--db", db, "--port", str(port)],
+            [str(command), "serve", "--db", db, "--port", str(port), "--workers", str(workers)],
             cwd=tmp_path,
             env=env,
             stdout=out,
