@@ -19,7 +19,7 @@
 Only loopback traffic. Targets are reported, never asserted::
 
     python benchmarks/bench_api.py [--suppliers 100000] [--imers 20000] [--clients 50]
-        [--requests 3000] [--seconds 60] [--workers 1] [--supplier-share 0.2]
+        [--requests 3000] [--seconds 60] [--workers 2] [--think 1.0] [--supplier-share 0.2]
         [--workdir /tmp/matchmaker-bench-api] [--rebuild]
 """
 
@@ -320,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=3000, help="Requests per run.")
     parser.add_argument("--seconds", type=float, default=60.0, help="Time limit per run.")
     parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=1, help="Server worker processes.")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Server worker processes (one per core)."
+    )
     parser.add_argument("--supplier-share", type=float, default=0.2,
                         help="Share of requests for a supplier's Imers (the rest: an Imer's "
                              "suppliers).")  # fmt: skip
