@@ -202,6 +202,9 @@ class ModelHolder:
         After each load, collect once and freeze the surviving objects out of
         the garbage collector's view (see :func:`_settle_heap`); for servers,
         where the model is most of the heap.
+    on_load:
+        Called with each newly loaded model once it is served (e.g. to start
+        filling caches in the background); it must not raise.
     """
 
     def __init__(
@@ -213,8 +216,10 @@ class ModelHolder:
         refresh_seconds: float = 30.0,
         check_seconds: float = 2.0,
         freeze_gc: bool = False,
+        on_load: Callable[[Any], None] | None = None,
     ) -> None:
         self.model_dir = model_dir
+        self._on_load = on_load
         self.freeze_gc = freeze_gc
         self._loader = loader
         self._fingerprint = fingerprint
@@ -239,6 +244,10 @@ class ModelHolder:
                 count += 1
                 newest = max(newest, path.stat().st_mtime)
         return (newest, count) if count else None
+
+    def current(self) -> Any:
+        """The model served now, without loading or checking anything (``None``: none yet)."""
+        return self._model
 
     def has_files(self) -> bool:
         """Whether the model folder holds a saved model."""
@@ -271,6 +280,8 @@ class ModelHolder:
         del previous  # released before the collection below, so its cycles are freed
         if self.freeze_gc:
             _settle_heap()
+        if self._on_load is not None:
+            self._on_load(model)
         return model
 
     def get(self) -> Any:

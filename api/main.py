@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
@@ -126,12 +127,24 @@ def create_app(
     if settings.init_db:
         the_store.init()
     model_dir = settings.resolved_model_dir()
+    holder: ModelHolder
+
+    def _start_precompute(model: Any) -> None:
+        threading.Thread(
+            target=precompute_default_shortlists,
+            args=(model, lambda: holder.current() is not model),
+            kwargs={"suppliers_too": settings.precompute_shortlists == "all"},
+            name="shortlist-precompute",
+            daemon=True,
+        ).start()
+
     holder = ModelHolder(
         model_dir,
         loader if loader is not None else (lambda d: load_recommender(d, the_store)),
         fingerprint=lambda: registry_fingerprint(the_store),
         refresh_seconds=settings.model_refresh_seconds,
         freeze_gc=settings.freeze_gc,
+        on_load=_start_precompute if settings.precompute_shortlists != "none" else None,
     )
 
     @asynccontextmanager
@@ -168,6 +181,52 @@ def create_app(
     for module in (system, stats, imports, suppliers, imers, shortlists, partnerships, tokens):
         app.include_router(module.router)
     return app
+
+
+def precompute_default_shortlists(
+    model: Any, should_stop: Callable[[], bool], *, suppliers_too: bool = False
+) -> int:
+    """Fill ``model``'s shortlist cache with the default shortlist of every profile.
+
+    Every Imer's suppliers first (most requests), then, with ``suppliers_too``,
+    every supplier's Imers. Runs in a background thread after a model load;
+    stops early when ``should_stop()`` says the model was replaced. Never
+    raises (a failure is logged; requests then fill the cache as they come).
+
+    Returns
+    -------
+    int
+        How many profiles were filled.
+    """
+    registry = getattr(model, "registry", None)
+    plan: list[tuple[Literal["suppliers", "imers"], str, str]] = [("suppliers", "imers", "imer_id")]
+    if suppliers_too:
+        plan.append(("imers", "suppliers", "supplier_id"))
+    done = 0
+    try:
+        cache = shortlists.shortlist_cache(model)
+        for direction, table, key in plan:
+            frame = getattr(registry, table, None)
+            if frame is None or not len(frame):
+                continue
+            started = time.monotonic()
+            filled = cache.precompute(
+                direction,
+                sorted(str(i) for i in frame[key]),
+                k=shortlists.DEFAULT_K,
+                lang=shortlists.DEFAULT_LANG,
+                should_stop=should_stop,
+            )
+            done += filled
+            log.info(
+                "precomputed %d default shortlists (%s) in %.1f s",
+                filled,
+                direction,
+                time.monotonic() - started,
+            )
+    except Exception:  # a background thread must not die silently
+        log.exception("precomputing shortlists failed; they are computed on request instead")
+    return done
 
 
 def _preload(holder: ModelHolder) -> None:

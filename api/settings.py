@@ -65,6 +65,14 @@ class Settings(BaseSettings):
         Freeze the loaded model out of the garbage collector's view, so full
         collections do not pause requests for a second walking it (a process
         serving one app; tests turn it off).
+    precompute_shortlists:
+        After each model load, compute every profile's default shortlist
+        (``k`` = 10, no filters, ``lang`` = ``id``) in a background thread, so
+        those requests are answered from memory: ``imers`` (suppliers for each
+        Imer), ``all`` (then Imers for each supplier too; on a national
+        registry minutes of CPU and about a gigabyte per process) or ``none``.
+        Pairs active at request time are still left out; other queries are
+        cached as they are asked.
     max_upload_bytes:
         Largest accepted import file.
     max_page_size:
@@ -87,6 +95,7 @@ class Settings(BaseSettings):
     model_refresh_seconds: float = Field(default=300.0, ge=0)
     preload_model: bool = True
     freeze_gc: bool = True
+    precompute_shortlists: Literal["none", "imers", "all"] = "all"
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_page_size: int = Field(default=500, ge=1, le=10_000)
     worker_threads: int = Field(default=4, ge=1, le=256)

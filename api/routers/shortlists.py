@@ -36,9 +36,18 @@ from matchmaker import parsing
 from matchmaker.auth import PermissionDeniedError, Principal
 from matchmaker.errors import NotFoundError, ParseError
 from matchmaker.ranking import ShortlistFilters
+from matchmaker.ranking.cache import ShortlistCache
 from matchmaker.store import Store
 
-__all__ = ["router"]
+__all__ = ["DEFAULT_K", "DEFAULT_LANG", "router", "shortlist_cache"]
+
+#: The default query of the shortlist endpoints (what is precomputed).
+DEFAULT_K = 10
+DEFAULT_LANG: Literal["id", "en"] = "id"
+#: Spare candidates kept per cached shortlist (more active partners: a live computation).
+CACHE_EXTRA = 5
+#: Cached shortlists per served model: a national registry's profiles, both sides.
+CACHE_MAX_ENTRIES = 250_000
 
 router = APIRouter(tags=["shortlists"])
 
@@ -132,6 +141,25 @@ def _summaries(rec: Any, target: Literal["supplier", "imer"]) -> dict[str, dict[
     return table
 
 
+_CACHES: weakref.WeakKeyDictionary[Any, ShortlistCache] = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def shortlist_cache(rec: Any) -> ShortlistCache:
+    """The shortlist cache of one served recommender (a new model starts an empty one).
+
+    The served model is never changed in place (a reload swaps in a new object
+    bound to the registry as it is then), so entries keyed by the model object
+    cannot outlive a model or registry change.
+    """
+    with _CACHE_LOCK:
+        cache = _CACHES.get(rec)
+        if cache is None:
+            cache = ShortlistCache(rec, extra=CACHE_EXTRA, max_entries=CACHE_MAX_ENTRIES)
+            _CACHES[rec] = cache
+        return cache
+
+
 def _ask(
     request: Request,
     ask: Callable[[Any], pd.DataFrame],
@@ -214,8 +242,8 @@ def imer_shortlist(
     imer_id: ImerIdPath,
     store: StoreDep,
     principal: MemberDep,
-    k: K = 10,
-    lang: Lang = "id",
+    k: K = DEFAULT_K,
+    lang: Lang = DEFAULT_LANG,
     province: Provinces = None,
     category: Categories = None,
     dropship_only: DropshipOnly = False,
@@ -237,8 +265,8 @@ def imer_shortlist(
     drop = _active_partners(store, "imer", resolved)
     answer = _ask(
         request,
-        lambda rec: rec.recommend_suppliers(
-            [resolved], k=k + len(drop), filters=filters, lang=lang
+        lambda rec: shortlist_cache(rec).shortlist(
+            "suppliers", resolved, k, filters, lang, exclude=drop
         ),
         newcomer=lambda rec: rec.recommend_suppliers_for_profile(
             store.imers([resolved]), k=k + len(drop), filters=filters, lang=lang
@@ -259,8 +287,8 @@ def supplier_shortlist(
     supplier_id: SupplierIdPath,
     store: StoreDep,
     principal: MemberDep,
-    k: K = 10,
-    lang: Lang = "id",
+    k: K = DEFAULT_K,
+    lang: Lang = DEFAULT_LANG,
     province: Provinces = None,
     category: Categories = None,
     dropship_only: DropshipOnly = False,
@@ -274,7 +302,9 @@ def supplier_shortlist(
     drop = _active_partners(store, "supplier", resolved)
     answer = _ask(
         request,
-        lambda rec: rec.recommend_imers([resolved], k=k + len(drop), filters=filters, lang=lang),
+        lambda rec: shortlist_cache(rec).shortlist(
+            "imers", resolved, k, filters, lang, exclude=drop
+        ),
     )
     items = _items(store, principal, answer, "imer", k, drop)
     return ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items)

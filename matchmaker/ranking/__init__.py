@@ -15,6 +15,7 @@ shortlists with reasons for ``matchmaker demo``; offline evaluation lives in
 :mod:`matchmaker.ranking.evaluation`.
 """
 
+from matchmaker.ranking.cache import ShortlistCache
 from matchmaker.ranking.candidates import (
     CandidateIndex,
     build_embeddings,
@@ -44,6 +45,7 @@ __all__ = [
     "ReciprocalScorer",
     "Recommender",
     "RecommenderConfig",
+    "ShortlistCache",
     "ShortlistFilters",
     "SideWeights",
     "build_embeddings",

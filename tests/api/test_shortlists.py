@@ -232,3 +232,58 @@ def test_shortlists_respect_privacy(served: Served) -> None:
         assert str(value) not in response.text
     other = sorted(served.store.supplier_ids())[3]
     assert served.client.get(f"/suppliers/{other}/shortlist", headers=own).status_code == 403
+
+
+def test_precomputed_shortlists_still_leave_out_pairs_activated_since(served: Served) -> None:
+    from api.main import precompute_default_shortlists
+    from api.routers.shortlists import shortlist_cache
+
+    model = served.client.app.state.models.get()  # type: ignore[attr-defined]
+    imers = sorted(served.store.imer_ids())
+    suppliers = served.store.supplier_ids()
+    filled = precompute_default_shortlists(model, lambda: False, suppliers_too=True)
+    assert filled == len(imers) + len(suppliers)
+    assert precompute_default_shortlists(model, lambda: True) == 0  # stops when replaced
+    cache = shortlist_cache(model)
+    imer_id = imers[7]
+    hits = cache.hits
+    before = served.get(f"/imers/{imer_id}/shortlist")["items"]
+    assert cache.hits == hits + 1  # served from the precomputed entry
+    want = served.rec.recommend_suppliers([imer_id], k=10)
+    assert [i["supplier_id"] for i in before] == list(want["supplier_id"])
+
+    top = before[0]["supplier_id"]
+    r = served.client.post(
+        "/partnerships", json={"supplier_id": top, "imer_id": imer_id}, headers=served.staff
+    )
+    assert r.status_code == 201, r.text
+    for step in ("/accept", "/activate"):
+        r = served.client.post(f"/partnerships/{top}/{imer_id}{step}", headers=served.staff)
+        assert r.status_code == 200, r.text
+    after = served.get(f"/imers/{imer_id}/shortlist")["items"]
+    assert top not in [i["supplier_id"] for i in after]
+    fresh = served.rec.recommend_suppliers([imer_id], k=11)
+    assert [i["supplier_id"] for i in after] == [s for s in fresh["supplier_id"] if s != top][:10]
+    assert [i["rank"] for i in after] == list(range(1, 11))
+    # A supplier's (precomputed) shortlist leaves the new partner out too.
+    hits = cache.hits
+    got = served.get(f"/suppliers/{top}/shortlist?k=3")["items"]
+    fresh = served.rec.recommend_imers([top], k=4)
+    assert [i["imer_id"] for i in got] == [i for i in fresh["imer_id"] if i != imer_id][:3]
+    assert cache.hits == hits + 1
+
+
+def test_a_reloaded_model_starts_its_own_cache(served: Served) -> None:
+    from api.routers.shortlists import shortlist_cache
+
+    holder = served.client.app.state.models  # type: ignore[attr-defined]
+    first = holder.get()
+    imer_id = sorted(served.store.imer_ids())[1]
+    served.get(f"/imers/{imer_id}/shortlist?k=3")
+    assert len(shortlist_cache(first)) >= 1
+    second = holder.reload()
+    assert second is not first and holder.current() is second
+    assert shortlist_cache(second) is not shortlist_cache(first)
+    assert shortlist_cache(second).recommender is second
+    served.get(f"/imers/{imer_id}/shortlist?k=3")
+    assert ("suppliers", imer_id) in {key[:2] for key in shortlist_cache(second)._entries}
