@@ -19,10 +19,9 @@
    suppliers, never a small repeated set. The server precomputes every
    profile's default shortlist in the background after loading the model (each
    worker its own), so runs are made twice: *cold*, at once after start-up
-   (precompute still running, its own request list), and *warm*, after
-   waiting for the precompute (1.5x the library's measured precompute time,
-   plus 5 s, after start-up: enough with one worker per core), on the
-   library's request list. Warm requests are served from the cache; pairs
+   (precompute still running, its own request list), and *warm*, once the
+   server's processes are idle (under 0.1 core over 3 s: the precompute has
+   finished), on the library's request list. Warm requests are served from the cache; pairs
    active at request time are still left out.
 4. Prints throughput and p50/p95/p99 latency of each run side by side (target:
    p99 under 150 ms with 50 concurrent clients), so the API's overhead over the
@@ -253,6 +252,43 @@ def wait_all_workers_loaded(base: str, timeout: float) -> None:
             time.sleep(1.0)
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux ``/proc``)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            todo.extend(int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split())
+        except OSError:
+            continue
+    return out
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def wait_idle(pid: int, timeout: float, busy: float = 0.1) -> float:
+    """Until the server uses under ``busy`` of a core over 3 s (background precompute done)."""
+    t = time.perf_counter()
+    while time.perf_counter() - t < timeout:
+        before = _cpu_seconds(pid)
+        time.sleep(3.0)
+        if (_cpu_seconds(pid) - before) / 3.0 < busy:
+            break
+    return time.perf_counter() - t
+
+
 def rss_mb(pid: int) -> float:
     """Peak resident memory of a process and its children (VmHWM), in MB."""
     total = 0.0
@@ -413,11 +449,8 @@ def main(argv: list[str] | None = None) -> int:
             f"cold: {args.clients} concurrent clients, no pause, while the precompute runs …"
         )
         cold = run_load(base, bearer, cold_plan, args.clients, args.k, args.seconds, db.parent)
-        warm_wait = max(
-            0.0, 1.5 * lib_cached["precompute_s"] + 5 - (time.perf_counter() - started_at)
-        )
-        console.print(f"waiting {warm_wait:.0f} s more for the precompute to finish …")
-        time.sleep(warm_wait)
+        console.print("waiting until the server is idle (its precompute finished) …")
+        wait_idle(proc.pid, timeout=600)
         waited = time.perf_counter() - started_at
         console.print("driving it with 1 client …")
         single = run_load(base, bearer, plan[: max(200, len(plan) // 10)], 1, args.k,
