@@ -70,9 +70,11 @@ class Settings(BaseSettings):
         (``k`` = 10, no filters, ``lang`` = ``id``) in a background thread, so
         those requests are answered from memory: ``imers`` (suppliers for each
         Imer), ``all`` (then Imers for each supplier too; on a national
-        registry minutes of CPU and about a gigabyte per process) or ``none``.
-        Pairs active at request time are still left out; other queries are
-        cached as they are asked.
+        registry minutes of CPU and about a gigabyte per process) or ``none``
+        (the default: with reloads as often as every few minutes on a busy
+        registry, precomputing would keep the CPU busy). Pairs active at
+        request time are still left out; every query is cached as it is asked,
+        until the next model load.
     max_upload_bytes:
         Largest accepted import file.
     max_page_size:
@@ -95,7 +97,7 @@ class Settings(BaseSettings):
     model_refresh_seconds: float = Field(default=300.0, ge=0)
     preload_model: bool = True
     freeze_gc: bool = True
-    precompute_shortlists: Literal["none", "imers", "all"] = "all"
+    precompute_shortlists: Literal["none", "imers", "all"] = "none"
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_page_size: int = Field(default=500, ge=1, le=10_000)
     worker_threads: int = Field(default=4, ge=1, le=256)
