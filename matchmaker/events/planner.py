@@ -121,6 +121,18 @@ class _State:
         out: IntArray = np.minimum(left, self.cell_free.sum(axis=1)).clip(min=0).astype(np.int64)
         return out
 
+    def open_edges(self, common: BoolArray, cap: IntArray) -> IntArray:
+        """Unplaced, non-must-meet pairs with a common free slot and room on both sides."""
+        inst = self.inst
+        out: IntArray = np.flatnonzero(
+            (self.slot < 0)
+            & ~inst.must_meet
+            & common.any(axis=1)
+            & (cap[inst.edge_s] > 0)
+            & (cap[inst.edge_i] > 0)
+        )
+        return out
+
     def residual_common(self) -> BoolArray:
         inst = self.inst
         free = self.cell_free
@@ -474,13 +486,7 @@ def plan_meetings(
         rounds += 1
         common = state.residual_common()
         cap = state.residual_capacity()
-        open_now = np.flatnonzero(
-            (state.slot < 0)
-            & ~inst.must_meet
-            & common.any(axis=1)
-            & (cap[inst.edge_s] > 0)
-            & (cap[inst.edge_i] > 0)
-        )
+        open_now = state.open_edges(common, cap)
         if not len(open_now):
             break
         sel = select_by_flow(
@@ -584,13 +590,7 @@ def _polish(
     """Fill what is left exactly: a MILP over every unused pair and the free cells left."""
     common = state.residual_common()
     cap = inst.capacity - state.degree
-    open_now = np.flatnonzero(
-        (state.slot < 0)
-        & ~inst.must_meet
-        & common.any(axis=1)
-        & (cap[inst.edge_s] > 0)
-        & (cap[inst.edge_i] > 0)
-    )
+    open_now = state.open_edges(common, cap)
     if not len(open_now):
         return
     placement = place_by_milp(
