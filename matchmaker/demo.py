@@ -80,8 +80,9 @@ def run_demo(directory: Path, data: Path | None, *, console: Console) -> Store:
     from matchmaker.cli.main import print_stats
     from matchmaker.stats import registry_stats
 
-    print_stats(registry_stats(store.registry()))
-    _extensions(store, directory, console)
+    registry = store.registry()
+    print_stats(registry_stats(registry))
+    _extensions(store, registry, directory, console)
     console.rule("[bold]6. The hub API")
     console.print(
         f"demo database: {escape(str(db_path))}\n"
@@ -94,13 +95,12 @@ def run_demo(directory: Path, data: Path | None, *, console: Console) -> Store:
     return store
 
 
-def _extensions(store: Store, directory: Path, console: Console) -> None:
+def _extensions(store: Store, registry: Registry, directory: Path, console: Console) -> None:
     """The engine, graph and events sections of the demo."""
     from matchmaker.graph.analytics import graph_stats
     from matchmaker.graph.plots import plot_graph_charts
     from matchmaker.ranking import Recommender, demo_shortlists
 
-    registry = store.registry()
     console.rule("[bold]3. Shortlists with reasons (held-out quality: matchmaker evaluate)")
     model_dir = directory / "models"
     recommender = Recommender().fit(registry)
