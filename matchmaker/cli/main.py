@@ -140,12 +140,9 @@ def _similar_warnings(store: Any, kind: str, report: Any, table: Any) -> list[st
     """Rows of this import that look like other stored records (possible duplicates)."""
     if kind not in ("suppliers", "imers") or report.loaded == 0:
         return []
-    try:
-        from matchmaker import dedupe
-    except ImportError:
-        return []
-    warn = getattr(dedupe, "import_warnings", None)
-    return [] if warn is None else list(warn(store, kind, table))
+    from matchmaker.dedupe import import_warnings
+
+    return list(import_warnings(store, kind, table))
 
 
 def _print_report(report: Any, warnings: list[str]) -> None:
