@@ -76,16 +76,18 @@ bearer_scheme = _Bearer(
 )
 
 
-def _store(request: Request) -> Store:
+async def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
+# Dependencies that only read request state or check a role are ``async``: FastAPI
+# runs them on the event loop instead of handing each to a worker thread.
 StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
@@ -100,7 +102,7 @@ def _principal(
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 
 
-def _member(principal: PrincipalDep) -> Principal:
+async def _member(principal: PrincipalDep) -> Principal:
     if not principal.is_authenticated:
         raise AuthenticationError(
             "this endpoint needs a token: send 'Authorization: Bearer <token>'"
@@ -111,7 +113,7 @@ def _member(principal: PrincipalDep) -> Principal:
 MemberDep = Annotated[Principal, Depends(_member)]
 
 
-def _staff(principal: MemberDep) -> Principal:
+async def _staff(principal: MemberDep) -> Principal:
     if not principal.is_staff:
         raise PermissionDeniedError(
             f"only staff may do this; your token's role is {principal.role}"
@@ -122,7 +124,7 @@ def _staff(principal: MemberDep) -> Principal:
 StaffDep = Annotated[Principal, Depends(_staff)]
 
 
-def _admin(principal: MemberDep) -> Principal:
+async def _admin(principal: MemberDep) -> Principal:
     if not principal.is_admin:
         raise PermissionDeniedError(
             f"only an admin may manage tokens; your token's role is {principal.role}"
@@ -148,7 +150,7 @@ def _declared_query(dependant: Any) -> dict[str, bool]:
     return names
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """Answer 422 for unknown or repeated query parameters (a typo is not silently ignored)."""
     if not request.query_params:
         return

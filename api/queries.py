@@ -1,8 +1,8 @@
 """Fast read-only queries for the request path, where a pandas frame costs too much.
 
-:func:`current_statuses` answers "which pairs of this profile are active now"
-in about a millisecond by reading only that profile's events, instead of
-deriving every pair's state; it follows merged ids like
+:func:`pair_statuses` answers "which profile is this, and which of its pairs
+are active now" in three indexed reads on one connection, instead of deriving
+every pair's state; it follows merged ids like
 :meth:`matchmaker.store.Store.events` does.
 """
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, select, union_all
 
+from matchmaker.errors import NotFoundError
 from matchmaker.store import ProfileKind, Store
 from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
 
-__all__ = ["current_statuses", "merged_map"]
+__all__ = ["current_statuses", "merged_map", "pair_statuses"]
 
 
 def _utc(value: Any) -> Any:
@@ -25,26 +26,39 @@ def _utc(value: Any) -> Any:
     return value
 
 
-def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
-    """Each merged record's id mapped to its final surviving id (chains followed).
+# Statements are built once: on the request path, building one costs more than
+# running it on an indexed key. ``> ''`` rather than ``IS NOT NULL`` so that
+# SQLite searches the ``merged_into`` index instead of scanning the table.
+_MERGED = {
+    "supplier": select(SupplierRow.supplier_id, SupplierRow.merged_into).where(
+        SupplierRow.merged_into > ""
+    ),
+    "imer": select(ImerRow.imer_id, ImerRow.merged_into).where(ImerRow.merged_into > ""),
+}
+_MERGED_BOTH = union_all(
+    select(literal("supplier"), SupplierRow.supplier_id, SupplierRow.merged_into).where(
+        SupplierRow.merged_into > ""
+    ),
+    select(literal("imer"), ImerRow.imer_id, ImerRow.merged_into).where(ImerRow.merged_into > ""),
+)
+_MERGED_INTO_OF = {
+    "supplier": select(SupplierRow.merged_into).where(
+        SupplierRow.supplier_id == bindparam("profile_id")
+    ),
+    "imer": select(ImerRow.merged_into).where(ImerRow.imer_id == bindparam("profile_id")),
+}
+_t = PartnershipEventRow
+_EVENTS_OF = {
+    "imer": select(_t.supplier_id, _t.status, _t.at, _t.seq, _t.event_id).where(
+        _t.imer_id.in_(bindparam("members", expanding=True))
+    ),
+    "supplier": select(_t.imer_id, _t.status, _t.at, _t.seq, _t.event_id).where(
+        _t.supplier_id.in_(bindparam("members", expanding=True))
+    ),
+}
 
-    The same answer as :meth:`matchmaker.store.Store.merged_map`, written so that
-    SQLite searches the ``merged_into`` index instead of scanning the table
-    (``> ''`` rather than ``IS NOT NULL``): microseconds instead of tens of
-    milliseconds on a national registry.
-    """
-    table: type[SupplierRow] | type[ImerRow]
-    if kind == "supplier":
-        table, key = SupplierRow, SupplierRow.supplier_id
-    else:
-        table, key = ImerRow, ImerRow.imer_id
-    with store.engine.connect() as conn:
-        direct = {
-            str(pid): str(target)
-            for pid, target in conn.execute(
-                select(key, table.merged_into).where(table.merged_into > "")
-            )
-        }
+
+def _chains(direct: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for start in direct:
         current, seen = start, {start}
@@ -55,38 +69,73 @@ def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
     return out
 
 
-def current_statuses(
+def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
+    """Each merged record's id mapped to its final surviving id (chains followed).
+
+    The same answer as :meth:`matchmaker.store.Store.merged_map`, written so that
+    SQLite searches the ``merged_into`` index instead of scanning the table:
+    microseconds instead of tens of milliseconds on a national registry.
+    """
+    with store.engine.connect() as conn:
+        return _chains({str(pid): str(target) for pid, target in conn.execute(_MERGED[kind])})
+
+
+def pair_statuses(
     store: Store, kind: Literal["imer", "supplier"], profile_id: str
-) -> dict[str, str]:
-    """The current status of every pair of one profile, by the other side's surviving id.
+) -> tuple[str, dict[str, str]]:
+    """A profile's surviving id and the current status of each of its pairs.
+
+    Three indexed reads on one connection: the profile, the merged records of
+    both sides, and the profile's events (merged records' events included).
 
     Parameters
     ----------
     store:
         The registry.
     kind, profile_id:
-        The profile (its surviving id).
+        The profile, by any id it has had (a merged record's id is followed
+        to its survivor).
 
     Returns
     -------
-    dict
-        Other side's id → status of the pair's latest event (ordered like
-        :func:`matchmaker.store.derive_partnerships`: time, then ``seq``, then
-        ``event_id``).
+    tuple
+        The surviving id, and other side's surviving id → status of the pair's
+        latest event (ordered like :func:`matchmaker.store.derive_partnerships`:
+        time, then ``seq``, then ``event_id``).
+
+    Raises
+    ------
+    NotFoundError
+        No profile of ``kind`` has had ``profile_id``.
     """
-    own_alias = merged_map(store, kind)
-    members = [profile_id, *[k for k, v in own_alias.items() if v == profile_id]]
-    other_alias = merged_map(store, "supplier" if kind == "imer" else "imer")
-    t = PartnershipEventRow
-    own_col, other_col = (t.imer_id, t.supplier_id)
-    if kind == "supplier":
-        own_col, other_col = other_col, own_col
-    stmt = select(other_col, t.status, t.at, t.seq, t.event_id).where(own_col.in_(members))
+    other_kind: ProfileKind = "supplier" if kind == "imer" else "imer"
     latest: dict[str, tuple[tuple[Any, int, int], str]] = {}
     with store.engine.connect() as conn:
-        for other, status, at, seq, event_id in conn.execute(stmt):
+        if conn.execute(_MERGED_INTO_OF[kind], {"profile_id": profile_id}).first() is None:
+            raise NotFoundError(
+                f"{kind} {profile_id!r} is not in the registry; import or create it first"
+            )
+        direct: dict[str, dict[str, str]] = {"supplier": {}, "imer": {}}
+        for side, pid, target in conn.execute(_MERGED_BOTH):
+            direct[str(side)][str(pid)] = str(target)
+        own_alias, other_alias = _chains(direct[kind]), _chains(direct[other_kind])
+        resolved = own_alias.get(profile_id, profile_id)
+        members = [resolved, *[k for k, v in own_alias.items() if v == resolved]]
+        for other, status, at, seq, event_id in conn.execute(
+            _EVENTS_OF[kind], {"members": members}
+        ):
             key = other_alias.get(other, other)
             order = (_utc(at), int(seq), int(event_id))
             if key not in latest or order > latest[key][0]:
                 latest[key] = (order, str(status))
-    return {k: v[1] for k, v in latest.items()}
+    return resolved, {k: v[1] for k, v in latest.items()}
+
+
+def current_statuses(
+    store: Store, kind: Literal["imer", "supplier"], profile_id: str
+) -> dict[str, str]:
+    """The current status of every pair of one profile, by the other side's surviving id.
+
+    :func:`pair_statuses` without the resolved id.
+    """
+    return pair_statuses(store, kind, profile_id)[1]

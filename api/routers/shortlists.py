@@ -18,12 +18,12 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api import profiles
 from api.deps import MemberDep, ModelHolder, StoreDep
 from api.errors import ApiValidationError, FieldProblem, error_responses
-from api.queries import current_statuses
+from api.queries import pair_statuses
 from api.routers.imers import ImerIdPath
 from api.routers.suppliers import SupplierIdPath
 from api.schemas import (
@@ -105,9 +105,14 @@ def _filters(
     )
 
 
-def _active_partners(store: Store, kind: Literal["imer", "supplier"], profile_id: str) -> set[str]:
-    statuses = current_statuses(store, kind, profile_id)
-    return {other for other, status in statuses.items() if status == "active"}
+def _resolve(
+    store: Store, principal: Principal, kind: Literal["imer", "supplier"], profile_id: str
+) -> tuple[str, set[str]]:
+    """The profile's surviving id and the partners it is active with now (404, 403)."""
+    resolved, statuses = pair_statuses(store, kind, profile_id)
+    if not principal.is_staff and not principal.owns(kind, resolved):
+        raise PermissionDeniedError("a member may ask only for its own shortlist")
+    return resolved, {other for other, status in statuses.items() if status == "active"}
 
 
 _SUMMARIES: weakref.WeakKeyDictionary[Any, dict[str, dict[str, dict[str, Any]]]] = (
@@ -160,11 +165,18 @@ def shortlist_cache(rec: Any) -> ShortlistCache:
         return cache
 
 
+Records = list[dict[str, Any]]
+
+
+def _records(frame: pd.DataFrame) -> Records:
+    return [{str(c): v for c, v in r.items()} for r in frame.to_dict("records")]
+
+
 def _ask(
     request: Request,
-    ask: Callable[[Any], pd.DataFrame],
-    newcomer: Callable[[Any], pd.DataFrame] | None = None,
-) -> tuple[Any, pd.DataFrame]:
+    ask: Callable[[Any], Records],
+    newcomer: Callable[[Any], Records] | None = None,
+) -> tuple[Any, Records]:
     """Ask the served model; handle a profile stored after the model was bound.
 
     ``newcomer`` answers for such a profile from its stored fields (as the
@@ -186,16 +198,15 @@ def _ask(
 def _items(
     store: Store,
     principal: Principal,
-    answer: tuple[Any, pd.DataFrame],
+    answer: tuple[Any, Records],
     target: Literal["supplier", "imer"],
     k: int,
     drop: set[str],
 ) -> list[ShortlistItem]:
-    model, frame = answer
+    model, records = answer
     key = profiles.id_column(target)
-    if len(frame):
-        frame = frame[~frame[key].astype(str).isin(drop)].head(k)
-    ids = [str(x) for x in frame[key]] if len(frame) else []
+    rows = [r for r in records if str(r[key]) not in drop][:k]
+    ids = [str(r[key]) for r in rows]
     known = _summaries(model, target)
     info = {i: known[i] for i in ids if i in known}
     missing = [i for i in ids if i not in info]
@@ -203,12 +214,11 @@ def _items(
         stored = store.suppliers(missing) if target == "supplier" else store.imers(missing)
         for rec in stored.to_dict("records"):
             info[str(rec[key])] = {str(c): v for c, v in rec.items()}
+    # An Imer's name may be a person's: only staff see it in a shortlist.
+    show_name = target == "supplier" or principal.is_staff
     items = []
-    for rank, r in enumerate(frame.to_dict("records"), start=1):
-        ident = str(r[key])
+    for rank, (ident, r) in enumerate(zip(ids, rows, strict=True), start=1):
         about = info.get(ident, {})
-        # An Imer's name may be a person's: only staff see it in a shortlist.
-        show_name = target == "supplier" or principal.is_staff
         items.append(
             ShortlistItem(
                 rank=rank,
@@ -221,6 +231,17 @@ def _items(
             )
         )
     return items
+
+
+def _json(body: ShortlistPublic) -> Response:
+    """The answer serialised here, in the request's worker thread.
+
+    The endpoints still declare ``response_model`` (their documented schema,
+    which the schema tests check every answer against); returning the built
+    model as it is would make FastAPI validate it again and serialise it in a
+    second hop to a worker thread, which costs as much as answering from the cache.
+    """
+    return Response(content=body.model_dump_json(), media_type="application/json")
 
 
 def _reasons(value: Any) -> list[str]:
@@ -253,27 +274,26 @@ def imer_shortlist(
     max_moq: Annotated[
         int | None, Query(ge=1, le=10_000_000, description="Suppliers with MOQ at most this.")
     ] = None,
-) -> ShortlistPublic:
+) -> Response:
     """The ``k`` best suppliers for a stored Imer, each with short reasons in ``lang``
     (staff, or the Imer's own member token), with the same filters as ``matchmaker
     shortlist``. Suppliers it has an active partnership with are left out. Without a
     fitted model the answer is 503: run ``matchmaker fit``."""
-    resolved = store.resolve_id("imer", imer_id)
-    if not principal.is_staff and not principal.owns("imer", resolved):
-        raise PermissionDeniedError("a member may ask only for its own shortlist")
+    resolved, drop = _resolve(store, principal, "imer", imer_id)
     filters = _filters(("query",), province, category, dropship_only, certification, max_moq)
-    drop = _active_partners(store, "imer", resolved)
     answer = _ask(
         request,
-        lambda rec: shortlist_cache(rec).shortlist(
+        lambda rec: shortlist_cache(rec).records(
             "suppliers", resolved, k, filters, lang, exclude=drop
         ),
-        newcomer=lambda rec: rec.recommend_suppliers_for_profile(
-            store.imers([resolved]), k=k + len(drop), filters=filters, lang=lang
+        newcomer=lambda rec: _records(
+            rec.recommend_suppliers_for_profile(
+                store.imers([resolved]), k=k + len(drop), filters=filters, lang=lang
+            )
         ),
     )
     items = _items(store, principal, answer, "supplier", k, drop)
-    return ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items)
+    return _json(ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items))
 
 
 @router.get(
@@ -292,22 +312,17 @@ def supplier_shortlist(
     province: Provinces = None,
     category: Categories = None,
     dropship_only: DropshipOnly = False,
-) -> ShortlistPublic:
+) -> Response:
     """The ``k`` best Imers for a stored supplier (staff, or the supplier's own token).
     Imers' names are shown to staff only; contact details never appear here."""
-    resolved = store.resolve_id("supplier", supplier_id)
-    if not principal.is_staff and not principal.owns("supplier", resolved):
-        raise PermissionDeniedError("a member may ask only for its own shortlist")
+    resolved, drop = _resolve(store, principal, "supplier", supplier_id)
     filters = _filters(("query",), province, category, dropship_only)
-    drop = _active_partners(store, "supplier", resolved)
     answer = _ask(
         request,
-        lambda rec: shortlist_cache(rec).shortlist(
-            "imers", resolved, k, filters, lang, exclude=drop
-        ),
+        lambda rec: shortlist_cache(rec).records("imers", resolved, k, filters, lang, exclude=drop),
     )
     items = _items(store, principal, answer, "imer", k, drop)
-    return ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items)
+    return _json(ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items))
 
 
 @router.post(
@@ -318,7 +333,7 @@ def supplier_shortlist(
 )
 def preview(
     request: Request, body: ShortlistPreviewRequest, store: StoreDep, principal: MemberDep
-) -> ShortlistPublic:
+) -> Response:
     """The registration form's preview (any token): the best suppliers for an Imer profile
     as typed, without storing it. Values are parsed like the importer's, so a value that
     cannot be resolved is a 422 naming the field (``body.profile.province``)."""
@@ -333,9 +348,11 @@ def preview(
     )
     answer = _ask(
         request,
-        lambda rec: rec.recommend_suppliers_for_profile(
-            frame, k=body.k, filters=filters, lang=body.lang
+        lambda rec: _records(
+            rec.recommend_suppliers_for_profile(frame, k=body.k, filters=filters, lang=body.lang)
         ),
     )
     items = _items(store, principal, answer, "supplier", body.k, set())
-    return ShortlistPublic(for_kind="preview", for_id=None, k=body.k, lang=body.lang, items=items)
+    return _json(
+        ShortlistPublic(for_kind="preview", for_id=None, k=body.k, lang=body.lang, items=items)
+    )

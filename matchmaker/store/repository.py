@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -439,13 +439,12 @@ class Store:
 
     def resolve_id(self, kind: ProfileKind, profile_id: str) -> str:
         """The surviving id for ``profile_id``; :class:`NotFoundError` if unknown."""
-        table, key = _table_of(kind)
+        _check_kind(kind)
+        stmt = _MERGED_INTO_OF[kind]
         current = profile_id
         with self.engine.connect() as conn:
             for _ in range(100):
-                row = conn.execute(
-                    select(table.merged_into).where(getattr(table, key) == current)
-                ).first()
+                row = conn.execute(stmt, {"profile_id": current}).first()
                 if row is None:
                     raise NotFoundError(
                         f"{kind} {profile_id!r} is not in the registry; import or create it first"
@@ -727,6 +726,16 @@ def _check_status(status: str) -> None:
 def _check_kind(kind: str) -> None:
     if kind not in ("supplier", "imer"):
         raise ValidationError(f"kind must be 'supplier' or 'imer', got {kind!r}")
+
+
+# Built once: constructing a statement costs more than running it on an indexed key,
+# and :meth:`Store.resolve_id` runs on every API request.
+_MERGED_INTO_OF = {
+    "supplier": select(SupplierRow.merged_into).where(
+        SupplierRow.supplier_id == bindparam("profile_id")
+    ),
+    "imer": select(ImerRow.merged_into).where(ImerRow.imer_id == bindparam("profile_id")),
+}
 
 
 def _table_of(kind: ProfileKind) -> tuple[type[SupplierRow] | type[ImerRow], str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from api.queries import current_statuses
 from matchmaker.graph import lifecycle
 from matchmaker.store import NewEvent, Store
@@ -57,3 +59,23 @@ def test_merged_map_matches_the_store(store: Store) -> None:
     for kind in ("supplier", "imer"):
         assert merged_map(store, kind) == store.merged_map(kind)  # type: ignore[arg-type]
     assert merged_map(store, "supplier") == {"S2": "S1", "S3": "S1"}
+
+
+def test_pair_statuses_resolve_merged_ids_and_refuse_unknown_ones(store: Store) -> None:
+    from api.queries import pair_statuses
+    from matchmaker.errors import NotFoundError
+
+    seed_registry(store)
+    actor = "staff:test"
+    lifecycle.propose(store, "S1", "I2", actor=actor)
+    lifecycle.accept(store, "S1", "I2", actor=actor)
+    lifecycle.activate(store, "S1", "I2", actor=actor)
+    lifecycle.propose(store, "S2", "I1", actor=actor)
+    store.set_merged_into("imer", "I3", "I2")
+    store.set_merged_into("imer", "I2", "I1")  # a chain: I3 -> I2 -> I1
+    for asked in ("I1", "I2", "I3"):
+        resolved, statuses = pair_statuses(store, "imer", asked)
+        assert resolved == "I1" == store.resolve_id("imer", asked)
+        assert statuses == _oracle(store, "imer", "I1") == {"S1": "active", "S2": "proposed"}
+    with pytest.raises(NotFoundError, match="I-nobody"):
+        pair_statuses(store, "imer", "I-nobody")
