@@ -150,6 +150,9 @@ def _declared_query(dependant: Any) -> dict[str, bool]:
     return names
 
 
+_KNOWN_QUERY = "_matchmaker_known_query"
+
+
 async def reject_unknown_query(request: Request) -> None:
     """Answer 422 for unknown or repeated query parameters (a typo is not silently ignored)."""
     if not request.query_params:
@@ -158,7 +161,10 @@ async def reject_unknown_query(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
-    known = _declared_query(dependant)
+    known: dict[str, bool] | None = getattr(route, _KNOWN_QUERY, None)
+    if known is None:  # once per route (kept on it): the walk costs more than the check
+        known = _declared_query(dependant)
+        setattr(route, _KNOWN_QUERY, known)
     keys = [k for k, _ in request.query_params.multi_items()]
     unknown = sorted({k for k in keys if k not in known})
     repeated = sorted({k for k in keys if k in known and not known[k] and keys.count(k) > 1})

@@ -13,7 +13,7 @@
    reported), then the requests answered from it.
 3. Starts the real server, ``matchmaker serve``, in a subprocess on 127.0.0.1
    (a free port) and drives it from a separate process: first one client, then
-   ``--clients`` concurrent clients (asyncio + httpx, keep-alive), each asking
+   ``--clients`` concurrent clients (asyncio + aiohttp, keep-alive), each asking
    for shortlists of random profiles with a staff token. Requests name ids
    drawn at random (seeded, with replacement) across *all* Imers and
    suppliers, never a small repeated set. The server precomputes every
@@ -160,6 +160,10 @@ def library_cached_latency(db: Path, plan: list[tuple[str, str]], k: int) -> dic
         "hits": float(cache.hits),
         "misses": float(cache.misses),
     }
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 def _ask(rec: Any, kind: str, ident: str, k: int) -> None:
@@ -318,10 +322,9 @@ def _path(kind: str, ident: str, k: int) -> str:
 
 async def _drive(base: str, bearer: str, plan: list[tuple[str, str]], clients: int, k: int,
                  seconds: float, think: float, seed: int) -> dict[str, float]:  # fmt: skip
-    import httpx
+    import aiohttp
 
     headers = {"Authorization": f"Bearer {bearer}"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
     for item in plan:
         queue.put_nowait(item)
@@ -330,7 +333,7 @@ async def _drive(base: str, bearer: str, plan: list[tuple[str, str]], clients: i
     deadline = time.perf_counter() + seconds
     rng = random.Random(seed)
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client(http: aiohttp.ClientSession) -> None:
         nonlocal errors
         if think > 0:  # users arrive spread over one think time, not all at once
             await asyncio.sleep(rng.uniform(0, think))
@@ -341,20 +344,26 @@ async def _drive(base: str, bearer: str, plan: list[tuple[str, str]], clients: i
                 return
             t = time.perf_counter()
             try:
-                r = await http.get(_path(kind, ident, k), headers=headers)
-                ok = r.status_code == 200
-            except httpx.HTTPError:
+                async with http.get(_path(kind, ident, k), headers=headers) as r:
+                    await r.read()
+                    ok = r.status == 200
+            except aiohttp.ClientError:
                 ok = False
             times.append(time.perf_counter() - t)
             errors += 0 if ok else 1
             if think > 0:
                 await asyncio.sleep(rng.expovariate(1.0 / think))
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as http:
+    # One keep-alive connection per client, as 50 browsers or hub workers would hold.
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
+        cpu = time.process_time()
         start = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         wall = time.perf_counter() - start
-    return _summary(times, wall, errors)
+        cpu = time.process_time() - cpu
+    return {**_summary(times, wall, errors), "client_cpu_ms": cpu / max(len(times), 1) * 1000}
 
 
 def drive(argv: list[str]) -> None:
@@ -377,8 +386,13 @@ def drive(argv: list[str]) -> None:
 
 
 def run_load(base: str, bearer: str, plan: list[tuple[str, str]], clients: int, k: int,
-             seconds: float, workdir: Path, think: float = 0.0) -> dict[str, float]:  # fmt: skip
-    """Drive the server from a separate process and return its measurements."""
+             seconds: float, workdir: Path, think: float = 0.0,
+             server_pid: int | None = None) -> dict[str, float]:  # fmt: skip
+    """Drive the server from a separate process and return its measurements.
+
+    With ``server_pid``, the server's CPU time per request is measured too.
+    """
+    server_cpu = _cpu_seconds(server_pid) if server_pid is not None else 0.0
     job = workdir / f"job-{clients}-{think}.json"
     job.write_text(json.dumps(
         {"base": base, "bearer": bearer, "plan": plan, "clients": clients, "k": k,
@@ -389,7 +403,11 @@ def run_load(base: str, bearer: str, plan: list[tuple[str, str]], clients: int, 
     )
     if out.returncode != 0:
         raise RuntimeError(f"the load process failed:\n{out.stderr[-3000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    if server_pid is not None:
+        used = _cpu_seconds(server_pid) - server_cpu
+        result["server_cpu_ms"] = used / max(result["requests"], 1) * 1000
+    return result
 
 
 # ---------------------------------------------------------------------- main
@@ -451,22 +469,24 @@ def main(argv: list[str] | None = None) -> int:
         console.print(
             f"cold: {args.clients} concurrent clients, no pause, while the precompute runs …"
         )
-        cold = run_load(base, bearer, cold_plan, args.clients, args.k, args.seconds, db.parent)
+        cold = run_load(base, bearer, cold_plan, args.clients, args.k, args.seconds, db.parent,
+                        server_pid=proc.pid)  # fmt: skip
         console.print("waiting until the server is idle (its precompute finished) …")
         wait_idle(proc.pid, timeout=600)
         waited = time.perf_counter() - started_at
         console.print("driving it with 1 client …")
         single = run_load(base, bearer, plan[: max(200, len(plan) // 10)], 1, args.k,
-                          args.seconds, db.parent)  # fmt: skip
+                          args.seconds, db.parent, server_pid=proc.pid)  # fmt: skip
         console.print(f"driving it with {args.clients} concurrent clients, no pause …")
-        loaded = run_load(base, bearer, plan, args.clients, args.k, args.seconds, db.parent)
+        loaded = run_load(base, bearer, plan, args.clients, args.k, args.seconds, db.parent,
+                          server_pid=proc.pid)  # fmt: skip
         paced = None
         if args.think > 0:
             console.print(
                 f"driving it with {args.clients} concurrent clients pausing {args.think} s …"
             )
             paced = run_load(base, bearer, plan, args.clients, args.k, args.seconds, db.parent,
-                             think=args.think)  # fmt: skip
+                             think=args.think, server_pid=proc.pid)  # fmt: skip
         server_mb = rss_mb(proc.pid)
     finally:
         proc.terminate()
@@ -482,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     for col in ("run", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                "max ms"):  # fmt: skip
+                "max ms", "server CPU ms/req", "load CPU ms/req"):  # fmt: skip
         table.add_column(col, justify="right" if col != "run" else "left", no_wrap=True)
     rows = [
         ("library, in process, one at a time, no cache", "1", lib),
@@ -497,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
         table.add_row(
             name, clients, f"{r['requests']:.0f}", f"{r['errors']:.0f}", f"{r['throughput']:.1f}",
             f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{r['p99']:.1f}", f"{r['max']:.1f}",
+            _ms(r.get("server_cpu_ms")), _ms(r.get("client_cpu_ms")),
         )  # fmt: skip
     console.print(table)
     overhead = single["p50"] - lib_cached["p50"]
@@ -528,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         f"server: first shortlist answered {ready:.1f} s after start (model loaded at start-up), "
         f"peak memory {server_mb:,.0f} MB over {args.workers} worker(s); library model load "
         f"{lib['load_s']:.1f} s\n"
+        f"the load process runs on the same cores as the server (its CPU per request is the "
+        f"last column)\n"
         f"machine: {platform.machine()}, {os.cpu_count()} cores shared by server and clients "
         f"(load average at the end {os.getloadavg()[0]:.1f}); Python {platform.python_version()}"
     )

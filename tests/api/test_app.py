@@ -18,7 +18,7 @@ from api.settings import Settings, default_model_dir
 from matchmaker import auth
 from matchmaker.cli.main import app as cli
 from matchmaker.store import Store
-from tests.api.conftest import TestClient, make_client, seed_registry
+from tests.api.conftest import Hub, TestClient, make_client, seed_registry
 
 
 def test_settings_from_environment_at_the_edge(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,3 +231,25 @@ def test_default_model_dir_is_the_cli_s(tmp_path: Path) -> None:
 
     db = f"sqlite:///{tmp_path / 'hub.db'}"
     assert Settings(database_url=db).resolved_model_dir() == cli_default(db)
+
+
+def test_unknown_and_repeated_query_parameters_are_422_per_route(sqlite_hub: Hub) -> None:
+    def problem(path: str) -> dict[str, str]:
+        response = sqlite_hub.request("GET", path, "staff")
+        assert response.status_code == 422, (path, response.text)
+        detail: dict[str, str] = response.json()["details"][0]
+        return detail
+
+    # The known names are worked out once per route and kept: each route keeps its own.
+    for _ in range(2):
+        on_suppliers = problem("/suppliers?colour=red")
+        assert on_suppliers["field"] == "query.colour"
+        assert "umkm_class" in on_suppliers["message"]
+        on_imers = problem("/imers?colour=red")
+        assert on_imers["field"] == "query.colour"
+        assert "umkm_class" not in on_imers["message"]
+        assert "stage" in on_imers["message"]
+    repeated = problem("/suppliers?province=Bali&province=Jatim")
+    assert repeated["field"] == "query.province"
+    assert "only once" in repeated["message"]
+    assert sqlite_hub.request("GET", "/suppliers?province=Bali", "staff").status_code == 200
