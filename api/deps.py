@@ -92,10 +92,12 @@ StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _principal(
+async def _principal(
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
+    # One read of one row by its key (and a hash): cheaper on the event loop
+    # than a hop to a worker thread, which every request would pay.
     return authenticate(store, None if credentials is None else credentials.credentials)
 
 
@@ -320,18 +322,24 @@ class ModelHolder:
                 return self._model
             new_fit = (stamp := self._current_stamp()) is not None and stamp != self._stamp
             due = self.refresh_seconds > 0 and now - self._bound_at >= self.refresh_seconds
-            changed = due and self._print() != self._bound_to
-            if new_fit or changed:
+            if new_fit or due:
+                # The registry's fingerprint is read in the background too: on a
+                # national registry it takes tens of milliseconds.
                 self._background = threading.Thread(
-                    target=self._refresh_in_background, name="model-refresh", daemon=True
+                    target=self._refresh_in_background,
+                    kwargs={"only_if_changed": not new_fit},
+                    name="model-refresh",
+                    daemon=True,
                 )
                 self._background.start()
-            elif due:
-                self._bound_at = now
             return self._model
 
-    def _refresh_in_background(self) -> None:
+    def _refresh_in_background(self, *, only_if_changed: bool = False) -> None:
         try:
+            if only_if_changed and self._print() == self._bound_to:
+                with self._lock:
+                    self._bound_at = time.monotonic()
+                return
             with self._loading:
                 self._load()
         except Exception:  # keep serving the previous copy; the next check retries

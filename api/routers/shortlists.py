@@ -7,6 +7,13 @@ since then is answered from its stored profile as a newcomer (like the
 registration preview); a supplier stored since then makes the model re-bind at
 once. Pairs that are active *now* in the store are always left out, so a
 partnership activated a moment ago never comes back as a recommendation.
+
+The two stored-profile shortlists are the hub's hottest requests. They run on
+the event loop, not in a worker thread, while the model is loaded: the answer
+is a few indexed reads and, most often, a cache lookup, and handing it to a
+thread costs more than the work once many requests compete for the
+interpreter. A request that needs a model load (none loaded yet, or a
+supplier the model has not seen) moves to a worker thread instead.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api import profiles
 from api.deps import MemberDep, ModelHolder, StoreDep
@@ -172,27 +180,46 @@ def _records(frame: pd.DataFrame) -> Records:
     return [{str(c): v for c, v in r.items()} for r in frame.to_dict("records")]
 
 
+class _NeedsLoad(Exception):
+    """The answer needs the model loaded or re-bound: not for the event loop."""
+
+
 def _ask(
     request: Request,
     ask: Callable[[Any], Records],
     newcomer: Callable[[Any], Records] | None = None,
+    *,
+    on_loop: bool = False,
 ) -> tuple[Any, Records]:
     """Ask the served model; handle a profile stored after the model was bound.
 
     ``newcomer`` answers for such a profile from its stored fields (as the
     registration preview does: it has no history yet), which costs a few
     milliseconds; without it the model is re-bound to the registry at once.
+    With ``on_loop``, :class:`_NeedsLoad` is raised instead of loading.
     """
     holder: ModelHolder = request.app.state.models
     started = time.monotonic()
+    if on_loop and holder.current() is None:
+        raise _NeedsLoad
     rec = holder.get()
     try:
         return rec, ask(rec)
     except NotFoundError:
         if newcomer is not None:
             return rec, newcomer(rec)
+        if on_loop:
+            raise _NeedsLoad from None
         rec = holder.refresh(newer_than=started)
         return rec, ask(rec)
+
+
+async def _on_loop_or_thread(answer: Callable[[bool], Response]) -> Response:
+    """``answer(True)`` on the event loop; ``answer(False)`` in a thread if it needs a load."""
+    try:
+        return answer(True)
+    except _NeedsLoad:
+        return await run_in_threadpool(answer, False)
 
 
 def _items(
@@ -234,12 +261,13 @@ def _items(
 
 
 def _json(body: ShortlistPublic) -> Response:
-    """The answer serialised here, in the request's worker thread.
+    """The answer serialised here, where it was computed.
 
     The endpoints still declare ``response_model`` (their documented schema,
     which the schema tests check every answer against); returning the built
-    model as it is would make FastAPI validate it again and serialise it in a
-    second hop to a worker thread, which costs as much as answering from the cache.
+    model as it is would make FastAPI validate it again (for a plain endpoint,
+    in a second hop to a worker thread), which costs as much as answering
+    from the cache.
     """
     return Response(content=body.model_dump_json(), media_type="application/json")
 
@@ -258,7 +286,7 @@ def _reasons(value: Any) -> list[str]:
     summary="Suppliers for an Imer",
     responses=_ERRORS,
 )
-def imer_shortlist(
+async def imer_shortlist(
     request: Request,
     imer_id: ImerIdPath,
     store: StoreDep,
@@ -279,21 +307,27 @@ def imer_shortlist(
     (staff, or the Imer's own member token), with the same filters as ``matchmaker
     shortlist``. Suppliers it has an active partnership with are left out. Without a
     fitted model the answer is 503: run ``matchmaker fit``."""
-    resolved, drop = _resolve(store, principal, "imer", imer_id)
-    filters = _filters(("query",), province, category, dropship_only, certification, max_moq)
-    answer = _ask(
-        request,
-        lambda rec: shortlist_cache(rec).records(
-            "suppliers", resolved, k, filters, lang, exclude=drop
-        ),
-        newcomer=lambda rec: _records(
-            rec.recommend_suppliers_for_profile(
-                store.imers([resolved]), k=k + len(drop), filters=filters, lang=lang
-            )
-        ),
-    )
-    items = _items(store, principal, answer, "supplier", k, drop)
-    return _json(ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items))
+
+    def answer(on_loop: bool) -> Response:
+        resolved, drop = _resolve(store, principal, "imer", imer_id)
+        filters = _filters(("query",), province, category, dropship_only, certification, max_moq)
+        found = _ask(
+            request,
+            lambda rec: shortlist_cache(rec).records(
+                "suppliers", resolved, k, filters, lang, exclude=drop
+            ),
+            newcomer=lambda rec: _records(
+                rec.recommend_suppliers_for_profile(
+                    store.imers([resolved]), k=k + len(drop), filters=filters, lang=lang
+                )
+            ),
+            on_loop=on_loop,
+        )
+        items = _items(store, principal, found, "supplier", k, drop)
+        body = ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items)
+        return _json(body)
+
+    return await _on_loop_or_thread(answer)
 
 
 @router.get(
@@ -302,7 +336,7 @@ def imer_shortlist(
     summary="Imers for a supplier",
     responses=_ERRORS,
 )
-def supplier_shortlist(
+async def supplier_shortlist(
     request: Request,
     supplier_id: SupplierIdPath,
     store: StoreDep,
@@ -315,14 +349,22 @@ def supplier_shortlist(
 ) -> Response:
     """The ``k`` best Imers for a stored supplier (staff, or the supplier's own token).
     Imers' names are shown to staff only; contact details never appear here."""
-    resolved, drop = _resolve(store, principal, "supplier", supplier_id)
-    filters = _filters(("query",), province, category, dropship_only)
-    answer = _ask(
-        request,
-        lambda rec: shortlist_cache(rec).records("imers", resolved, k, filters, lang, exclude=drop),
-    )
-    items = _items(store, principal, answer, "imer", k, drop)
-    return _json(ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items))
+
+    def answer(on_loop: bool) -> Response:
+        resolved, drop = _resolve(store, principal, "supplier", supplier_id)
+        filters = _filters(("query",), province, category, dropship_only)
+        found = _ask(
+            request,
+            lambda rec: shortlist_cache(rec).records(
+                "imers", resolved, k, filters, lang, exclude=drop
+            ),
+            on_loop=on_loop,
+        )
+        items = _items(store, principal, found, "imer", k, drop)
+        body = ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items)
+        return _json(body)
+
+    return await _on_loop_or_thread(answer)
 
 
 @router.post(

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -159,12 +160,14 @@ def test_model_holder_loads_once_and_follows_the_registry(tmp_path: Path) -> Non
         loads.append(registry_version[0])
         return (len(loads), registry_version[0])
 
+    read_on: list[int] = []
+
+    def fingerprint() -> int:
+        read_on.append(threading.get_ident())
+        return registry_version[0]
+
     holder = ModelHolder(
-        folder,
-        loader,
-        fingerprint=lambda: registry_version[0],
-        refresh_seconds=0.05,
-        check_seconds=0,
+        folder, loader, fingerprint=fingerprint, refresh_seconds=0.05, check_seconds=0
     )
     with pytest.raises(NotFittedError, match="matchmaker fit"):
         holder.get()
@@ -172,6 +175,14 @@ def test_model_holder_loads_once_and_follows_the_registry(tmp_path: Path) -> Non
     (folder / "model.json").write_text("{}")
     first = holder.get()
     assert first == (1, 1) and holder.get() is first  # loaded once, reused
+    read_on.clear()
+    time.sleep(0.06)
+    assert holder.get() is first  # due: the fingerprint is read in the background ...
+    deadline = time.monotonic() + 5
+    while not read_on and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert read_on and threading.get_ident() not in read_on  # ... never on the request's thread
+    assert holder.get() is first and len(loads) == 1  # unchanged registry: no reload
     registry_version[0] = 2
     time.sleep(0.06)
     holder.get()  # starts a background re-binding; the old copy still answers
