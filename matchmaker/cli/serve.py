@@ -88,7 +88,8 @@ def serve(
         uvicorn's log level.
     workers:
         Worker processes; more than one re-creates the app in each worker
-        from ``MATCHMAKER_*`` environment variables set here.
+        from ``MATCHMAKER_*`` environment variables set here. On Linux each
+        worker listens on its own socket (:mod:`api.workers`).
     """
     import os
 
@@ -101,6 +102,20 @@ def serve(
     if model_dir is not None:
         os.environ["MATCHMAKER_MODEL_DIR"] = str(model_dir)
     build_app(db_url, model_dir)  # create or upgrade the schema once, before the workers
+    from api import workers as supervisor
+
+    if supervisor.supported():  # one listening socket per worker (see api.workers)
+        supervisor.run(
+            {
+                "app": "api.main:app_from_environment",
+                "factory": True,
+                "host": host,
+                "port": port,
+                "log_level": log_level,
+            },
+            workers,
+        )
+        return
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
