@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -264,3 +265,77 @@ def test_unknown_and_repeated_query_parameters_are_422_per_route(sqlite_hub: Hub
     assert repeated["field"] == "query.province"
     assert "only once" in repeated["message"]
     assert sqlite_hub.request("GET", "/suppliers?province=Bali", "staff").status_code == 200
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT balancing")
+def test_workers_listen_on_their_own_sockets_and_a_dead_worker_is_replaced(
+    tmp_path: Path,
+) -> None:
+    from api import workers as supervisor
+
+    assert supervisor.supported()
+    db = f"sqlite:///{tmp_path / 'hub.db'}"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
+    command = Path(sys.executable).parent / "matchmaker"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(command), "serve", "--db", db, "--port", str(port), "--workers", "2"],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+    def children() -> list[int]:
+        path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        pids = [int(p) for p in path.read_text().split()]
+        return [p for p in pids if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()]
+
+    def socket_inodes(pid: int) -> set[str]:
+        inodes = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:"):
+                inodes.add(target)
+        return inodes
+
+    def wait_healthy() -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not answer: {log.read_text()}")
+            time.sleep(0.2)
+
+    try:
+        wait_healthy()
+        deadline = time.monotonic() + 30
+        while len(workers := children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == 2, log.read_text()
+        # Each worker has its own sockets: no listening socket is shared between them.
+        deadline = time.monotonic() + 60
+        while not all(socket_inodes(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)  # a worker opens its socket once it has imported the app
+        first, second = (socket_inodes(p) for p in workers)
+        assert first and second and not first & second
+        time.sleep(6)  # past the supervisor's start-up grace: a later exit is a crash
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (workers[0] in children() or len(children()) < 2) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert workers[0] not in children() and len(children()) == 2, log.read_text()
+        wait_healthy()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert proc.returncode is not None
