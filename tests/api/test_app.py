@@ -115,8 +115,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_serve_command_answers_over_http(tmp_path: Path, workers: int) -> None:
+def _start_serve(tmp_path: Path, workers: int) -> tuple[subprocess.Popen[bytes], int, Path]:
+    """``matchmaker serve`` on a fresh SQLite file and a free port; its output goes to a log."""
     db = f"sqlite:///{tmp_path / 'hub.db'}"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
@@ -130,6 +130,12 @@ def test_serve_command_answers_over_http(tmp_path: Path, workers: int) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    return proc, port, log
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_command_answers_over_http(tmp_path: Path, workers: int) -> None:
+    proc, port, log = _start_serve(tmp_path, workers)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -274,19 +280,7 @@ def test_workers_listen_on_their_own_sockets_and_a_dead_worker_is_replaced(
     from api import workers as supervisor
 
     assert supervisor.supported()
-    db = f"sqlite:///{tmp_path / 'hub.db'}"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
-    command = Path(sys.executable).parent / "matchmaker"
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(command), "serve", "--db", db, "--port", str(port), "--workers", "2"],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc, port, log = _start_serve(tmp_path, 2)
 
     def children() -> list[int]:
         path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
