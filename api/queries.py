@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import Connection, bindparam, literal, select, union_all
 
 from matchmaker.errors import NotFoundError
 from matchmaker.store import ProfileKind, Store
+from matchmaker.store.repository import MERGED_INTO_OF, resolve_chains
 from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
 
 __all__ = ["current_statuses", "merged_map", "pair_statuses"]
@@ -29,24 +30,12 @@ def _utc(value: Any) -> Any:
 # Statements are built once: on the request path, building one costs more than
 # running it on an indexed key. ``> ''`` rather than ``IS NOT NULL`` so that
 # SQLite searches the ``merged_into`` index instead of scanning the table.
-_MERGED = {
-    "supplier": select(SupplierRow.supplier_id, SupplierRow.merged_into).where(
-        SupplierRow.merged_into > ""
-    ),
-    "imer": select(ImerRow.imer_id, ImerRow.merged_into).where(ImerRow.merged_into > ""),
-}
-_MERGED_BOTH = union_all(
+_MERGED = union_all(
     select(literal("supplier"), SupplierRow.supplier_id, SupplierRow.merged_into).where(
         SupplierRow.merged_into > ""
     ),
     select(literal("imer"), ImerRow.imer_id, ImerRow.merged_into).where(ImerRow.merged_into > ""),
 )
-_MERGED_INTO_OF = {
-    "supplier": select(SupplierRow.merged_into).where(
-        SupplierRow.supplier_id == bindparam("profile_id")
-    ),
-    "imer": select(ImerRow.merged_into).where(ImerRow.imer_id == bindparam("profile_id")),
-}
 _t = PartnershipEventRow
 _EVENTS_OF = {
     "imer": select(_t.supplier_id, _t.status, _t.at, _t.seq, _t.event_id).where(
@@ -58,15 +47,12 @@ _EVENTS_OF = {
 }
 
 
-def _chains(direct: dict[str, str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for start in direct:
-        current, seen = start, {start}
-        while current in direct and direct[current] not in seen:
-            current = direct[current]
-            seen.add(current)
-        out[start] = current
-    return out
+def _merged(conn: Connection) -> dict[str, dict[str, str]]:
+    """Both sides' merged ids, each mapped to its final survivor."""
+    direct: dict[str, dict[str, str]] = {"supplier": {}, "imer": {}}
+    for side, pid, target in conn.execute(_MERGED):
+        direct[str(side)][str(pid)] = str(target)
+    return {side: resolve_chains(ids) for side, ids in direct.items()}
 
 
 def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
@@ -77,7 +63,7 @@ def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
     microseconds instead of tens of milliseconds on a national registry.
     """
     with store.engine.connect() as conn:
-        return _chains({str(pid): str(target) for pid, target in conn.execute(_MERGED[kind])})
+        return _merged(conn)[kind]
 
 
 def pair_statuses(
@@ -111,14 +97,12 @@ def pair_statuses(
     other_kind: ProfileKind = "supplier" if kind == "imer" else "imer"
     latest: dict[str, tuple[tuple[Any, int, int], str]] = {}
     with store.engine.connect() as conn:
-        if conn.execute(_MERGED_INTO_OF[kind], {"profile_id": profile_id}).first() is None:
+        if conn.execute(MERGED_INTO_OF[kind], {"profile_id": profile_id}).first() is None:
             raise NotFoundError(
                 f"{kind} {profile_id!r} is not in the registry; import or create it first"
             )
-        direct: dict[str, dict[str, str]] = {"supplier": {}, "imer": {}}
-        for side, pid, target in conn.execute(_MERGED_BOTH):
-            direct[str(side)][str(pid)] = str(target)
-        own_alias, other_alias = _chains(direct[kind]), _chains(direct[other_kind])
+        merged = _merged(conn)
+        own_alias, other_alias = merged[kind], merged[other_kind]
         resolved = own_alias.get(profile_id, profile_id)
         members = [resolved, *[k for k, v in own_alias.items() if v == resolved]]
         for other, status, at, seq, event_id in conn.execute(

@@ -402,7 +402,7 @@ class Store:
                     select(getattr(table, key), table.merged_into).where(table.merged_into > "")
                 ).all()
             }
-        return _resolve_chains(direct)
+        return resolve_chains(direct)
 
     def set_merged_into(
         self,
@@ -440,7 +440,7 @@ class Store:
     def resolve_id(self, kind: ProfileKind, profile_id: str) -> str:
         """The surviving id for ``profile_id``; :class:`NotFoundError` if unknown."""
         _check_kind(kind)
-        stmt = _MERGED_INTO_OF[kind]
+        stmt = MERGED_INTO_OF[kind]
         current = profile_id
         with self.engine.connect() as conn:
             for _ in range(100):
@@ -730,7 +730,7 @@ def _check_kind(kind: str) -> None:
 
 # Built once: constructing a statement costs more than running it on an indexed key,
 # and :meth:`Store.resolve_id` runs on every API request.
-_MERGED_INTO_OF = {
+MERGED_INTO_OF = {
     "supplier": select(SupplierRow.merged_into).where(
         SupplierRow.supplier_id == bindparam("profile_id")
     ),
@@ -743,7 +743,8 @@ def _table_of(kind: ProfileKind) -> tuple[type[SupplierRow] | type[ImerRow], str
     return (SupplierRow, "supplier_id") if kind == "supplier" else (ImerRow, "imer_id")
 
 
-def _resolve_chains(direct: dict[str, str]) -> dict[str, str]:
+def resolve_chains(direct: dict[str, str]) -> dict[str, str]:
+    """Each merged id (``direct``: id → the id it was merged into) → its final survivor."""
     out: dict[str, str] = {}
     for start in direct:
         current = start
