@@ -92,19 +92,28 @@ StoreDep = Annotated[Store, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-async def _principal(
-    store: StoreDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> Principal:
+def _authenticate(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     # One read of one row by its key (and a hash): cheaper on the event loop
     # than a hop to a worker thread, which every request would pay.
+    store: Store = request.app.state.store
     return authenticate(store, None if credentials is None else credentials.credentials)
+
+
+_Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+async def _principal(request: Request, credentials: _Credentials) -> Principal:
+    return _authenticate(request, credentials)
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 
+# The role guards authenticate by themselves rather than depending on
+# ``_principal``: each level of dependencies costs FastAPI a solving pass on
+# every request, and the guarded endpoints are the busiest ones.
 
-async def _member(principal: PrincipalDep) -> Principal:
+
+def _require_member(principal: Principal) -> Principal:
     if not principal.is_authenticated:
         raise AuthenticationError(
             "this endpoint needs a token: send 'Authorization: Bearer <token>'"
@@ -112,10 +121,15 @@ async def _member(principal: PrincipalDep) -> Principal:
     return principal
 
 
+async def _member(request: Request, credentials: _Credentials) -> Principal:
+    return _require_member(_authenticate(request, credentials))
+
+
 MemberDep = Annotated[Principal, Depends(_member)]
 
 
-async def _staff(principal: MemberDep) -> Principal:
+async def _staff(request: Request, credentials: _Credentials) -> Principal:
+    principal = _require_member(_authenticate(request, credentials))
     if not principal.is_staff:
         raise PermissionDeniedError(
             f"only staff may do this; your token's role is {principal.role}"
@@ -126,7 +140,8 @@ async def _staff(principal: MemberDep) -> Principal:
 StaffDep = Annotated[Principal, Depends(_staff)]
 
 
-async def _admin(principal: MemberDep) -> Principal:
+async def _admin(request: Request, credentials: _Credentials) -> Principal:
+    principal = _require_member(_authenticate(request, credentials))
     if not principal.is_admin:
         raise PermissionDeniedError(
             f"only an admin may manage tokens; your token's role is {principal.role}"
