@@ -1,9 +1,9 @@
 """Fast read-only queries for the request path, where a pandas frame costs too much.
 
 :func:`pair_statuses` answers "which profile is this, and which of its pairs
-are active now" in three indexed reads on one connection, instead of deriving
-every pair's state; it follows merged ids like
-:meth:`matchmaker.store.Store.events` does.
+are active now" in one statement of indexed reads for a profile that was not
+merged away, instead of deriving every pair's state; it follows merged ids
+like :meth:`matchmaker.store.Store.events` does.
 """
 
 from __future__ import annotations
@@ -11,11 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, literal, select, union_all
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from matchmaker.errors import NotFoundError
 from matchmaker.store import ProfileKind, Store
-from matchmaker.store.repository import MERGED_INTO_OF, resolve_chains
+from matchmaker.store.repository import resolve_chains
 from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
 
 __all__ = ["current_statuses", "merged_map", "pair_statuses"]
@@ -45,6 +56,48 @@ _EVENTS_OF = {
         _t.supplier_id.in_(bindparam("members", expanding=True))
     ),
 }
+
+
+# The common case in one statement: the profile's own ``merged_into`` (part 0),
+# every merged record of both sides (part 1), and the events of the profile and
+# of the records merged straight into it (part 2). Events first: the union's
+# column types are the first part's.
+_PART_EVENTS, _PART_PROFILE, _PART_MERGED = 0, 1, 2
+
+
+def _one_read(kind: Literal["imer", "supplier"]) -> Any:
+    own_row, own_col = (
+        (ImerRow, ImerRow.imer_id) if kind == "imer" else (SupplierRow, SupplierRow.supplier_id)
+    )
+    own_event, other_event = (
+        (_t.imer_id, _t.supplier_id) if kind == "imer" else (_t.supplier_id, _t.imer_id)
+    )
+    asked = bindparam("profile_id", type_=String)
+    children = select(own_col).where(own_row.merged_into == asked)
+    no_str = cast(null(), String)
+    no_int = cast(null(), Integer)
+    return union_all(
+        select(
+            literal(_PART_EVENTS), other_event, _t.status, no_str, _t.at, _t.seq, _t.event_id
+        ).where((own_event == asked) | own_event.in_(children)),
+        select(
+            literal(_PART_PROFILE), own_row.merged_into, no_str, no_str,
+            cast(null(), DateTime(timezone=True)), no_int, no_int,
+        ).where(own_col == asked),
+        *(
+            select(
+                literal(_PART_MERGED), literal(side), pid, target,
+                cast(null(), DateTime(timezone=True)), no_int, no_int,
+            ).where(target > "")
+            for side, pid, target in (
+                ("supplier", SupplierRow.supplier_id, SupplierRow.merged_into),
+                ("imer", ImerRow.imer_id, ImerRow.merged_into),
+            )
+        ),
+    )  # fmt: skip
+
+
+_ONE_READ = {"imer": _one_read("imer"), "supplier": _one_read("supplier")}
 
 
 def _merged(conn: Connection) -> dict[str, dict[str, str]]:
@@ -95,23 +148,39 @@ def pair_statuses(
         No profile of ``kind`` has had ``profile_id``.
     """
     other_kind: ProfileKind = "supplier" if kind == "imer" else "imer"
-    latest: dict[str, tuple[tuple[Any, int, int], str]] = {}
     with store.engine.connect() as conn:
-        if conn.execute(MERGED_INTO_OF[kind], {"profile_id": profile_id}).first() is None:
+        found = False
+        own_merged_into: str | None = None
+        direct: dict[str, dict[str, str]] = {"supplier": {}, "imer": {}}
+        events: list[tuple[Any, ...]] = []
+        for part, a, b, c, at, seq, event_id in conn.execute(
+            _ONE_READ[kind], {"profile_id": profile_id}
+        ):
+            if part == _PART_EVENTS:
+                events.append((a, b, at, seq, event_id))
+            elif part == _PART_PROFILE:
+                found, own_merged_into = True, a
+            else:
+                direct[str(a)][str(b)] = str(c)
+        if not found:
             raise NotFoundError(
                 f"{kind} {profile_id!r} is not in the registry; import or create it first"
             )
-        merged = _merged(conn)
-        own_alias, other_alias = merged[kind], merged[other_kind]
+        own_alias = resolve_chains(direct[kind])
+        other_alias = resolve_chains(direct[other_kind])
         resolved = own_alias.get(profile_id, profile_id)
-        members = [resolved, *[k for k, v in own_alias.items() if v == resolved]]
-        for other, status, at, seq, event_id in conn.execute(
-            _EVENTS_OF[kind], {"members": members}
-        ):
-            key = other_alias.get(other, other)
-            order = (_utc(at), int(seq), int(event_id))
-            if key not in latest or order > latest[key][0]:
-                latest[key] = (order, str(status))
+        members = {resolved, *(k for k, v in own_alias.items() if v == resolved)}
+        fetched = {profile_id, *(k for k, v in direct[kind].items() if v == profile_id)}
+        if own_merged_into is not None or members != fetched:
+            # A merged id, or a record merged in through a chain: read the
+            # events of exactly the survivor's records.
+            events = list(conn.execute(_EVENTS_OF[kind], {"members": sorted(members)}))
+    latest: dict[str, tuple[tuple[Any, int, int], str]] = {}
+    for other, status, at, seq, event_id in events:
+        key = other_alias.get(other, other)
+        order = (_utc(at), int(seq), int(event_id))
+        if key not in latest or order > latest[key][0]:
+            latest[key] = (order, str(status))
     return resolved, {k: v[1] for k, v in latest.items()}
 
 

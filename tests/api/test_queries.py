@@ -79,3 +79,42 @@ def test_pair_statuses_resolve_merged_ids_and_refuse_unknown_ones(store: Store) 
         assert statuses == _oracle(store, "imer", "I1") == {"S1": "active", "S2": "proposed"}
     with pytest.raises(NotFoundError, match="I-nobody"):
         pair_statuses(store, "imer", "I-nobody")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pair_statuses_agree_with_the_store_after_random_histories_and_merges(
+    store: Store, seed: int
+) -> None:
+    """Random event histories (out-of-order times included), then random merge
+    chains on both sides: every id, merged or not, gets the store's answer."""
+    import random
+
+    from api.queries import pair_statuses
+
+    rng = random.Random(seed)
+    seed_registry(store)
+    sides = {"supplier": ["S1", "S2", "S3"], "imer": ["I1", "I2", "I3"]}
+    statuses = ["proposed", "accepted", "active", "ended", "declined"]
+    store.append_events(
+        NewEvent(
+            rng.choice(sides["supplier"]),
+            rng.choice(sides["imer"]),
+            rng.choice(statuses),
+            at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=rng.randrange(60)),
+        )
+        for _ in range(rng.randrange(4, 20))
+    )
+    for kind, ids in sides.items():
+        order = ids[:]
+        rng.shuffle(order)
+        # Each record merged into a later one (or not): chains, never cycles.
+        for i, ident in enumerate(order[:-1]):
+            if rng.random() < 0.6:
+                store.set_merged_into(kind, ident, rng.choice(order[i + 1 :]))  # type: ignore[arg-type]
+    for kind, ids in sides.items():
+        for asked in ids:
+            resolved = store.resolve_id(kind, asked)  # type: ignore[arg-type]
+            assert pair_statuses(store, kind, asked) == (  # type: ignore[arg-type]
+                resolved,
+                _oracle(store, kind, resolved),
+            ), (kind, asked)
