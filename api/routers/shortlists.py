@@ -18,6 +18,8 @@ supplier the model has not seen) moves to a worker thread instead.
 
 from __future__ import annotations
 
+import json
+import math
 import threading
 import time
 import weakref
@@ -36,7 +38,6 @@ from api.routers.imers import ImerIdPath
 from api.routers.suppliers import SupplierIdPath
 from api.schemas import (
     ShortlistFiltersBody,
-    ShortlistItem,
     ShortlistPreviewRequest,
     ShortlistPublic,
 )
@@ -229,7 +230,8 @@ def _items(
     target: Literal["supplier", "imer"],
     k: int,
     drop: set[str],
-) -> list[ShortlistItem]:
+) -> list[dict[str, Any]]:
+    """The answer's items, as :class:`ShortlistItem` fields (in its order)."""
     model, records = answer
     key = profiles.id_column(target)
     rows = [r for r in records if str(r[key]) not in drop][:k]
@@ -246,30 +248,42 @@ def _items(
     items = []
     for rank, (ident, r) in enumerate(zip(ids, rows, strict=True), start=1):
         about = info.get(ident, {})
+        score = float(r["score"])
         items.append(
-            ShortlistItem(
-                rank=rank,
-                score=float(r["score"]),
-                reasons=_reasons(r.get("reasons")),
-                name=str(about["name"]) if about and show_name else None,
-                province=str(about["province"]) if about else None,
-                categories=[str(c) for c in about.get("categories", [])],
-                **{key: ident},
-            )
+            {
+                "rank": rank,
+                "supplier_id": ident if target == "supplier" else None,
+                "imer_id": ident if target == "imer" else None,
+                "score": score if math.isfinite(score) else None,
+                "reasons": _reasons(r.get("reasons")),
+                "name": str(about["name"]) if about and show_name else None,
+                "province": str(about["province"]) if about else None,
+                "categories": [str(c) for c in about.get("categories", [])],
+            }
         )
     return items
 
 
-def _json(body: ShortlistPublic) -> Response:
-    """The answer serialised here, where it was computed.
+def _json(
+    for_kind: Literal["imer", "supplier", "preview"],
+    for_id: str | None,
+    k: int,
+    lang: str,
+    items: list[dict[str, Any]],
+) -> Response:
+    """A :class:`ShortlistPublic` answer, serialised here from plain values.
 
     The endpoints still declare ``response_model`` (their documented schema,
-    which the schema tests check every answer against); returning the built
-    model as it is would make FastAPI validate it again (for a plain endpoint,
-    in a second hop to a worker thread), which costs as much as answering
-    from the cache.
+    which the schema tests check every answer against), but the answer is
+    built from values that already have the schema's types: validating it
+    through the model again (and, for a plain endpoint, in a second hop to a
+    worker thread) would cost as much as answering from the cache.
     """
-    return Response(content=body.model_dump_json(), media_type="application/json")
+    body = {"for_kind": for_kind, "for_id": for_id, "k": k, "lang": lang, "items": items}
+    return Response(
+        content=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+        media_type="application/json",
+    )
 
 
 def _reasons(value: Any) -> list[str]:
@@ -289,7 +303,6 @@ def _reasons(value: Any) -> list[str]:
 async def imer_shortlist(
     request: Request,
     imer_id: ImerIdPath,
-    store: StoreDep,
     principal: MemberDep,
     k: K = DEFAULT_K,
     lang: Lang = DEFAULT_LANG,
@@ -308,6 +321,8 @@ async def imer_shortlist(
     shortlist``. Suppliers it has an active partnership with are left out. Without a
     fitted model the answer is 503: run ``matchmaker fit``."""
 
+    store: Store = request.app.state.store  # not a dependency: one solving pass less
+
     def answer(on_loop: bool) -> Response:
         resolved, drop = _resolve(store, principal, "imer", imer_id)
         filters = _filters(("query",), province, category, dropship_only, certification, max_moq)
@@ -324,8 +339,7 @@ async def imer_shortlist(
             on_loop=on_loop,
         )
         items = _items(store, principal, found, "supplier", k, drop)
-        body = ShortlistPublic(for_kind="imer", for_id=resolved, k=k, lang=lang, items=items)
-        return _json(body)
+        return _json("imer", resolved, k, lang, items)
 
     return await _on_loop_or_thread(answer)
 
@@ -339,7 +353,6 @@ async def imer_shortlist(
 async def supplier_shortlist(
     request: Request,
     supplier_id: SupplierIdPath,
-    store: StoreDep,
     principal: MemberDep,
     k: K = DEFAULT_K,
     lang: Lang = DEFAULT_LANG,
@@ -349,6 +362,8 @@ async def supplier_shortlist(
 ) -> Response:
     """The ``k`` best Imers for a stored supplier (staff, or the supplier's own token).
     Imers' names are shown to staff only; contact details never appear here."""
+
+    store: Store = request.app.state.store  # not a dependency: one solving pass less
 
     def answer(on_loop: bool) -> Response:
         resolved, drop = _resolve(store, principal, "supplier", supplier_id)
@@ -361,8 +376,7 @@ async def supplier_shortlist(
             on_loop=on_loop,
         )
         items = _items(store, principal, found, "imer", k, drop)
-        body = ShortlistPublic(for_kind="supplier", for_id=resolved, k=k, lang=lang, items=items)
-        return _json(body)
+        return _json("supplier", resolved, k, lang, items)
 
     return await _on_loop_or_thread(answer)
 
@@ -395,6 +409,4 @@ def preview(
         ),
     )
     items = _items(store, principal, answer, "supplier", body.k, set())
-    return _json(
-        ShortlistPublic(for_kind="preview", for_id=None, k=body.k, lang=body.lang, items=items)
-    )
+    return _json("preview", None, body.k, body.lang, items)
