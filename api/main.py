@@ -21,7 +21,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import func, select
 
-from api.deps import ModelHolder, StatsCache, reject_unknown_query
+from api.deps import ModelHolder, StatsCache, freeze_survivors, reject_unknown_query
 from api.errors import install_error_handlers
 from api.routers import imers, imports, partnerships, shortlists, stats, suppliers, system, tokens
 from api.settings import Settings
@@ -129,13 +129,19 @@ def create_app(
     model_dir = settings.resolved_model_dir()
     holder: ModelHolder
 
+    def _precompute(model: Any) -> None:
+        def replaced() -> bool:
+            return holder.current() is not model
+
+        precompute_default_shortlists(
+            model, replaced, suppliers_too=settings.precompute_shortlists == "all"
+        )
+        if settings.freeze_gc and not replaced():
+            freeze_survivors()
+
     def _start_precompute(model: Any) -> None:
         threading.Thread(
-            target=precompute_default_shortlists,
-            args=(model, lambda: holder.current() is not model),
-            kwargs={"suppliers_too": settings.precompute_shortlists == "all"},
-            name="shortlist-precompute",
-            daemon=True,
+            target=_precompute, args=(model,), name="shortlist-precompute", daemon=True
         ).start()
 
     holder = ModelHolder(

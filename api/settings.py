@@ -62,9 +62,10 @@ class Settings(BaseSettings):
         Start loading the recommender when the app starts, so the first
         shortlist does not wait for it.
     freeze_gc:
-        Freeze the loaded model out of the garbage collector's view, so full
-        collections do not pause requests for a second walking it (a process
-        serving one app; tests turn it off).
+        Freeze the loaded model (and, once computed, the precomputed
+        shortlists) out of the garbage collector's view, so full collections
+        do not pause requests for a second walking it, and pause the collector
+        while a model loads (a process serving one app; tests turn it off).
     precompute_shortlists:
         After each model load, compute every profile's default shortlist
         (``k`` = 10, no filters, ``lang`` = ``id``) in a background thread, so

@@ -218,6 +218,89 @@ def test_model_holder_loads_once_and_follows_the_registry(tmp_path: Path) -> Non
     assert len(loads) == count + 1
 
 
+def test_model_holder_pauses_the_collector_while_loading_then_freezes(tmp_path: Path) -> None:
+    import gc
+
+    from api.deps import ModelHolder
+    from matchmaker.errors import MatchmakerError, NotFittedError
+
+    (tmp_path / "model.json").write_text("{}")
+    seen: list[bool] = []
+
+    def loader(_folder: Path) -> object:
+        seen.append(gc.isenabled())
+        if len(seen) > 1:
+            raise MatchmakerError("damaged arrays")
+        return object()
+
+    holder = ModelHolder(tmp_path, loader, freeze_gc=True)
+    try:
+        assert gc.isenabled()
+        holder.get()
+        assert seen == [False] and gc.isenabled()  # off during the load only
+        assert gc.get_freeze_count() > 0  # what survived the load is frozen
+        with pytest.raises(NotFittedError, match="damaged arrays"):
+            holder.refresh()
+        assert seen == [False, False] and gc.isenabled()  # back on after a failed load
+    finally:
+        gc.unfreeze()
+
+
+def test_precomputed_shortlists_are_frozen_unless_the_model_was_replaced(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import api.main
+
+    (tmp_path / "model.json").write_text("{}")
+    frozen: list[bool] = []
+    finished: list[str] = []
+    replace_first = [True]
+
+    def precompute(model: object, replaced: object, *, suppliers_too: bool) -> int:
+        if replace_first[0]:  # the model is replaced while its precompute runs
+            replace_first[0] = False
+            app.state.models.refresh()
+        return 0
+
+    def freeze() -> None:
+        frozen.append(True)
+
+    monkeypatch.setattr(api.main, "precompute_default_shortlists", precompute)
+    monkeypatch.setattr(api.main, "freeze_survivors", freeze)
+    original_thread = threading.Thread
+
+    class RecordingThread(original_thread):  # type: ignore[valid-type,misc]
+        def run(self) -> None:
+            try:
+                super().run()
+            finally:
+                if self.name == "shortlist-precompute":
+                    finished.append(self.name)
+
+    monkeypatch.setattr("api.main.threading.Thread", RecordingThread)
+    settings = Settings(
+        database_url=sqlite_store.url,
+        init_db=False,
+        model_dir=tmp_path,
+        preload_model=False,
+        precompute_shortlists="imers",
+        freeze_gc=True,
+    )
+    app = create_app(settings, store=sqlite_store, loader=lambda _d: object())
+    try:
+        app.state.models.get()
+        deadline = time.monotonic() + 10
+        while len(finished) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # Two precomputes ran (the replaced model's and the current one's);
+        # only the one whose model is still served froze what it built.
+        assert frozen == [True]
+    finally:
+        gc.unfreeze()
+
+
 def test_broken_model_files_are_503(sqlite_store: Store, tmp_path: Path) -> None:
     seed_registry(sqlite_store)
     staff = auth.create_token(sqlite_store, "staff")[1]
