@@ -48,8 +48,10 @@ def test_the_matching_supplier_ranks_first_without_history():
     assert out["supplier_id"].iloc[0] == "S_MATCH"
     assert out["rank"].tolist() == list(range(1, 7))
     assert out["score"].is_monotonic_decreasing
-    # the obvious mismatches (wrong category, no dropship for a dropship Imer) come last
-    assert set(out["supplier_id"].iloc[-2:]) == {"S_AUTO", "S_NODROP"}
+    # the obvious mismatches (wrong category, no dropship for a dropship Imer) come
+    # last; the two wrong-category suppliers differ only in text that shares nothing
+    # with the Imer's, so their order between themselves is not part of the claim
+    assert set(out["supplier_id"].iloc[-3:]) == {"S_AUTO", "S_FASHION", "S_NODROP"}
 
 
 def _history_registry(n_imers: int = 30):
