@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any, Literal
 
 from sqlalchemy import (
-    Connection,
     DateTime,
     Integer,
     String,
@@ -29,7 +28,7 @@ from matchmaker.store import ProfileKind, Store
 from matchmaker.store.repository import resolve_chains
 from matchmaker.store.tables import ImerRow, PartnershipEventRow, SupplierRow
 
-__all__ = ["current_statuses", "merged_map", "pair_statuses"]
+__all__ = ["current_statuses", "pair_statuses"]
 
 
 def _utc(value: Any) -> Any:
@@ -41,12 +40,6 @@ def _utc(value: Any) -> Any:
 # Statements are built once: on the request path, building one costs more than
 # running it on an indexed key. ``> ''`` rather than ``IS NOT NULL`` so that
 # SQLite searches the ``merged_into`` index instead of scanning the table.
-_MERGED = union_all(
-    select(literal("supplier"), SupplierRow.supplier_id, SupplierRow.merged_into).where(
-        SupplierRow.merged_into > ""
-    ),
-    select(literal("imer"), ImerRow.imer_id, ImerRow.merged_into).where(ImerRow.merged_into > ""),
-)
 _t = PartnershipEventRow
 _EVENTS_OF = {
     "imer": select(_t.supplier_id, _t.status, _t.at, _t.seq, _t.event_id).where(
@@ -58,9 +51,9 @@ _EVENTS_OF = {
 }
 
 
-# The common case in one statement: the profile's own ``merged_into`` (part 0),
-# every merged record of both sides (part 1), and the events of the profile and
-# of the records merged straight into it (part 2). Events first: the union's
+# The common case in one statement: the events of the profile and of the records
+# merged straight into it (part 0), the profile's own ``merged_into`` (part 1),
+# and every merged record of both sides (part 2). Events first: the union's
 # column types are the first part's.
 _PART_EVENTS, _PART_PROFILE, _PART_MERGED = 0, 1, 2
 
@@ -100,32 +93,15 @@ def _one_read(kind: Literal["imer", "supplier"]) -> Any:
 _ONE_READ = {"imer": _one_read("imer"), "supplier": _one_read("supplier")}
 
 
-def _merged(conn: Connection) -> dict[str, dict[str, str]]:
-    """Both sides' merged ids, each mapped to its final survivor."""
-    direct: dict[str, dict[str, str]] = {"supplier": {}, "imer": {}}
-    for side, pid, target in conn.execute(_MERGED):
-        direct[str(side)][str(pid)] = str(target)
-    return {side: resolve_chains(ids) for side, ids in direct.items()}
-
-
-def merged_map(store: Store, kind: ProfileKind) -> dict[str, str]:
-    """Each merged record's id mapped to its final surviving id (chains followed).
-
-    The same answer as :meth:`matchmaker.store.Store.merged_map`, written so that
-    SQLite searches the ``merged_into`` index instead of scanning the table:
-    microseconds instead of tens of milliseconds on a national registry.
-    """
-    with store.engine.connect() as conn:
-        return _merged(conn)[kind]
-
-
 def pair_statuses(
     store: Store, kind: Literal["imer", "supplier"], profile_id: str
 ) -> tuple[str, dict[str, str]]:
     """A profile's surviving id and the current status of each of its pairs.
 
-    Three indexed reads on one connection: the profile, the merged records of
-    both sides, and the profile's events (merged records' events included).
+    One statement of indexed reads: the profile, the merged records of both
+    sides, and the events of the profile and of the records merged straight
+    into it. A merged id, or a record merged in through a chain, takes a
+    second read of the events of exactly the survivor's records.
 
     Parameters
     ----------

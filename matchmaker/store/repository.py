@@ -440,7 +440,7 @@ class Store:
     def resolve_id(self, kind: ProfileKind, profile_id: str) -> str:
         """The surviving id for ``profile_id``; :class:`NotFoundError` if unknown."""
         _check_kind(kind)
-        stmt = MERGED_INTO_OF[kind]
+        stmt = _MERGED_INTO_OF[kind]
         current = profile_id
         with self.engine.connect() as conn:
             for _ in range(100):
@@ -730,7 +730,7 @@ def _check_kind(kind: str) -> None:
 
 # Built once: constructing a statement costs more than running it on an indexed key,
 # and :meth:`Store.resolve_id` runs on every API request.
-MERGED_INTO_OF = {
+_MERGED_INTO_OF = {
     "supplier": select(SupplierRow.merged_into).where(
         SupplierRow.supplier_id == bindparam("profile_id")
     ),

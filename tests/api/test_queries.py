@@ -48,17 +48,14 @@ def test_current_statuses_match_derived_partnerships(store: Store) -> None:
     assert current_statuses(store, "supplier", "S3") == _oracle(store, "supplier", "S3")
 
 
-def test_merged_map_matches_the_store(store: Store) -> None:
-    from api.queries import merged_map
-
+def test_store_merged_map_follows_chains(store: Store) -> None:
     seed_registry(store)
-    assert merged_map(store, "supplier") == store.merged_map("supplier") == {}
+    assert store.merged_map("supplier") == {}
     store.set_merged_into("supplier", "S2", "S3")
     store.set_merged_into("supplier", "S3", "S1")  # a chain: S2 -> S3 -> S1
     store.set_merged_into("imer", "I3", "I2")
-    for kind in ("supplier", "imer"):
-        assert merged_map(store, kind) == store.merged_map(kind)  # type: ignore[arg-type]
-    assert merged_map(store, "supplier") == {"S2": "S1", "S3": "S1"}
+    assert store.merged_map("supplier") == {"S2": "S1", "S3": "S1"}
+    assert store.merged_map("imer") == {"I3": "I2"}
 
 
 def test_pair_statuses_resolve_merged_ids_and_refuse_unknown_ones(store: Store) -> None:
