@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -292,14 +292,10 @@ class ModelHolder:
         stamp = self._current_stamp()
         bound_to = self._print()
         try:
-            if self.freeze_gc:
-                # A load builds millions of long-lived objects: without the
-                # pause, full collections walk them again and again (about a
-                # sixth of a national registry's load time); _settle_heap
-                # collects once afterwards.
-                with _collector_paused():
-                    model = self._loader(self.model_dir)
-            else:
+            # A load builds millions of long-lived objects: without the pause,
+            # full collections walk them again and again (about a sixth of a
+            # national registry's load time); _settle_heap collects once afterwards.
+            with _collector_paused() if self.freeze_gc else nullcontext():
                 model = self._loader(self.model_dir)
         except NotFittedError:
             raise
